@@ -1,0 +1,35 @@
+# Shared build settings and helpers for evr components.
+
+add_library(evr_warnings INTERFACE)
+target_compile_options(evr_warnings INTERFACE -Wall -Wextra)
+if(EVR_SANITIZE)
+    target_compile_options(evr_warnings INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(evr_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+
+# evr_component(NAME SOURCES ... [DEPS ...])
+# One component = one folder with include/ and src/; the library is evr_<NAME>.
+function(evr_component name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_library(evr_${name} STATIC ${ARG_SOURCES})
+    target_include_directories(evr_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_link_libraries(evr_${name} PUBLIC evr_warnings ${ARG_DEPS})
+endfunction()
+
+# evr_gtest(NAME SOURCES ... [DEPS ...] [LABELS ...])
+# One test binary = one SystemC elaboration; SystemC cannot re-elaborate in a process.
+function(evr_gtest name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    target_link_libraries(${name} PRIVATE evr_warnings GTest::gtest GTest::gtest_main ${ARG_DEPS})
+    target_compile_definitions(${name} PRIVATE
+        EVR_SHARED_PCAPS="${EVR_SHARED_PCAPS}"
+        EVR_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+        EVR_BINARY_DIR="${CMAKE_BINARY_DIR}")
+    add_test(NAME ${name} COMMAND ${name})
+    if(ARG_LABELS)
+        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+    endif()
+endfunction()

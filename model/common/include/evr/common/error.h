@@ -1,0 +1,26 @@
+// Error types shared by every evr component, and the exit statuses they map to.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace evr {
+
+// Exit statuses of evrsim (docs/evrsim.md).
+enum exit_status : int {
+    exit_ok = 0,
+    exit_check_failed = 1, // a checker verdict or a lockstep divergence
+    exit_bad_input = 2,    // bad usage, trace, config or output location
+};
+
+// Input that cannot be simulated: a bad trace, config, option or output path.
+// The message is one line that names the file or key and the problem.
+class input_error : public std::runtime_error {
+public:
+    explicit input_error(const std::string& what) : std::runtime_error(what) {}
+};
+
+// Builds "FILE: PROBLEM" with the file name quoted as given.
+std::string file_problem(const std::string& file, const std::string& problem);
+
+} // namespace evr
