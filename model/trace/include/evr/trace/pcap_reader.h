@@ -27,6 +27,7 @@ class pcap_reader {
 public:
     explicit pcap_reader(const std::string& path);
     ~pcap_reader();
+    // A moved-from pcap_reader may only be destroyed or assigned to.
     pcap_reader(pcap_reader&&) noexcept;
     pcap_reader& operator=(pcap_reader&&) noexcept;
     pcap_reader(const pcap_reader&) = delete;

@@ -28,6 +28,7 @@ public:
     // Closes the file. Errors found at that point cannot be thrown from a destructor and are
     // lost: call close() to see them.
     ~pcap_writer();
+    // A moved-from pcap_writer may only be destroyed or assigned to.
     pcap_writer(pcap_writer&&) noexcept;
     pcap_writer& operator=(pcap_writer&&) noexcept;
     pcap_writer(const pcap_writer&) = delete;
