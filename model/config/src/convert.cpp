@@ -1,0 +1,327 @@
+// Conversion between the merged tree and the typed config. Both directions sit in this one
+// file so a new key is added to both at once (the round-trip test catches a missed one).
+#include <iterator>
+#include <stdexcept>
+
+#include "detail.h"
+#include "reader.h"
+#include "scalars.h"
+
+namespace evr::config {
+namespace {
+
+template <class E, std::size_t N>
+E enum_from(const char* const (&names)[N], const std::string& text) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (text == names[i])
+            return static_cast<E>(i);
+    throw std::logic_error("evr config: enum value " + text + " missing from the schema");
+}
+
+// Same order as the enumerators and as the schema's values.
+const char* const backend_names[] = {"tlm", "rtl", "lockstep"};
+const char* const policy_names[] = {"elastic", "hol", "drop"};
+const char* const ordering_names[] = {"connection", "strict"};
+const char* const no_buffer_names[] = {"drop", "wait"};
+const char* const replay_names[] = {"timestamps", "linerate"};
+
+} // namespace
+
+const char* to_string(fifo_backend v) {
+    return backend_names[static_cast<int>(v)];
+}
+const char* to_string(router_policy v) {
+    return policy_names[static_cast<int>(v)];
+}
+const char* to_string(ordering_mode v) {
+    return ordering_names[static_cast<int>(v)];
+}
+const char* to_string(no_buffer_action v) {
+    return no_buffer_names[static_cast<int>(v)];
+}
+const char* to_string(replay_mode v) {
+    return replay_names[static_cast<int>(v)];
+}
+
+namespace detail {
+namespace {
+
+// The node at a dotted path of plain keys; undefined when absent. Const access only:
+// yaml-cpp's non-const operator[] would insert the key.
+YAML::Node at(const YAML::Node& root, const std::string& path) {
+    YAML::Node node = root;
+    std::size_t from = 0;
+    for (;;) {
+        const std::size_t dot = path.find('.', from);
+        const YAML::Node& current = node;
+        const YAML::Node next =
+            current[path.substr(from, dot == std::string::npos ? dot : dot - from)];
+        if (!next.IsDefined())
+            return YAML::Node(YAML::NodeType::Undefined);
+        node.reset(next);
+        if (dot == std::string::npos)
+            return node;
+        from = dot + 1;
+    }
+}
+
+// Applies the vm.* keys present in `map` (at display path `path`) on top of `base`.
+vm_config read_vm(const reader& r, const YAML::Node& map, const std::string& path, vm_config vm) {
+    if (!map.IsDefined() || map.IsNull())
+        return vm;
+    auto has = [&](const char* key) { return map[key].IsDefined(); };
+    auto p = [&](const char* key) { return join(path, key); };
+    if (has("ring_entries"))
+        vm.ring_entries = r.uint(map["ring_entries"], p("ring_entries"));
+    if (has("buffer_bytes"))
+        vm.buffer_bytes = r.uint(map["buffer_bytes"], p("buffer_bytes"));
+    if (has("service_cycles"))
+        vm.service_cycles = r.uint(map["service_cycles"], p("service_cycles"));
+    if (has("stall_fraction"))
+        vm.stall_fraction = r.real(map["stall_fraction"], p("stall_fraction"));
+    if (has("stall_interval_us"))
+        vm.stall_interval_us = r.real(map["stall_interval_us"], p("stall_interval_us"));
+    if (has("stall_duration_us"))
+        vm.stall_duration_us = r.real(map["stall_duration_us"], p("stall_duration_us"));
+    if (has("availability_trace"))
+        vm.availability_trace = r.string(map["availability_trace"], p("availability_trace"));
+    return vm;
+}
+
+std::optional<std::uint16_t> read_vlan(const reader& r, const YAML::Node& item,
+                                       const std::string& path) {
+    if (!item["vlan"].IsDefined())
+        return std::nullopt;
+    return static_cast<std::uint16_t>(r.uint(item["vlan"], join(path, "vlan")));
+}
+
+YAML::Node scalar_list(const std::vector<std::string>& items) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const std::string& s : items)
+        list.push_back(s);
+    return list;
+}
+
+template <class T, class F>
+YAML::Node list_of(const std::vector<T>& items, F format) {
+    std::vector<std::string> text;
+    for (const T& v : items)
+        text.push_back(format(v));
+    return scalar_list(text);
+}
+
+YAML::Node vm_tree(const vm_config& vm) {
+    YAML::Node t;
+    t["ring_entries"] = std::to_string(vm.ring_entries);
+    t["buffer_bytes"] = std::to_string(vm.buffer_bytes);
+    t["service_cycles"] = std::to_string(vm.service_cycles);
+    t["stall_fraction"] = format_real(vm.stall_fraction);
+    t["stall_interval_us"] = format_real(vm.stall_interval_us);
+    t["stall_duration_us"] = format_real(vm.stall_duration_us);
+    t["availability_trace"] = vm.availability_trace;
+    return t;
+}
+
+} // namespace
+
+config from_tree(const YAML::Node& root, const origin_map& origins) {
+    const reader r(origins);
+    // get(&reader::uint, "fifo.indirect_buffers"): the value at a top-level path.
+    auto get = [&](auto method, const std::string& path) {
+        return (r.*method)(at(root, path), path);
+    };
+    config c;
+    c.clock.freq_mhz = get(&reader::real, "clock.freq_mhz");
+    c.seed = get(&reader::uint64, "seed");
+
+    c.mac.line_rate_gbps = get(&reader::real, "mac.line_rate_gbps");
+    c.mac.preamble_bytes = get(&reader::uint, "mac.preamble_bytes");
+    c.mac.ifg_bytes = get(&reader::uint, "mac.ifg_bytes");
+    c.mac.fcs_bytes = get(&reader::uint, "mac.fcs_bytes");
+    c.mac.max_frame_bytes = get(&reader::uint, "mac.max_frame_bytes");
+
+    c.rx_buffer.size_bytes = get(&reader::uint, "rx_buffer.size_bytes");
+    c.rx_buffer.addrq_entries = get(&reader::uint, "rx_buffer.addrq_entries");
+    c.rx_buffer.read_bytes_per_cycle = get(&reader::uint, "rx_buffer.read_bytes_per_cycle");
+
+    c.parser.latency_cycles = get(&reader::uint, "parser.latency_cycles");
+    c.parser.lookup_latency_cycles = get(&reader::uint, "parser.lookup_latency_cycles");
+    c.allocator.latency_cycles = get(&reader::uint, "allocator.latency_cycles");
+
+    c.sram.size_bytes = get(&reader::uint64, "sram.size_bytes");
+    c.sram.reserve_bytes = get(&reader::uint64, "sram.reserve_bytes");
+    c.sram.bytes_per_cycle = get(&reader::uint, "sram.bytes_per_cycle");
+    c.sram.latency_cycles = get(&reader::uint, "sram.latency_cycles");
+
+    c.host.write_bytes_per_cycle = get(&reader::uint, "host.write_bytes_per_cycle");
+    c.host.write_latency_cycles = get(&reader::uint, "host.write_latency_cycles");
+    c.host.write_credits = get(&reader::uint, "host.write_credits");
+
+    c.fifo.backend =
+        enum_from<fifo_backend>(backend_names, get(&reader::enumeration, "fifo.backend"));
+    c.fifo.buffer_classes = get(&reader::uint_list, "fifo.buffer_classes");
+    c.fifo.class_shares = get(&reader::real_list, "fifo.class_shares");
+    c.fifo.indirect_buffers = get(&reader::uint, "fifo.indirect_buffers");
+    c.fifo.max_connections = get(&reader::uint, "fifo.max_connections");
+    c.fifo.cmd_latency_cycles = get(&reader::uint, "fifo.cmd_latency_cycles");
+    c.fifo.pool.grow_below = get(&reader::uint, "fifo.pool.grow_below");
+    c.fifo.pool.grow_step = get(&reader::uint, "fifo.pool.grow_step");
+    c.fifo.pool.shrink_above = get(&reader::uint, "fifo.pool.shrink_above");
+    c.fifo.pool.interval_cycles = get(&reader::uint, "fifo.pool.interval_cycles");
+
+    c.router.policy =
+        enum_from<router_policy>(policy_names, get(&reader::enumeration, "router.policy"));
+    c.router.ordering =
+        enum_from<ordering_mode>(ordering_names, get(&reader::enumeration, "router.ordering"));
+    c.router.no_buffer =
+        enum_from<no_buffer_action>(no_buffer_names, get(&reader::enumeration, "router.no_buffer"));
+
+    c.lookup.unknown_unicast = get(&reader::string, "lookup.unknown_unicast");
+
+    c.vm = read_vm(r, at(root, "vm"), "vm", vm_config{});
+
+    c.replay.mode = enum_from<replay_mode>(replay_names, get(&reader::enumeration, "replay.mode"));
+    c.replay.max_packets = get(&reader::uint64, "replay.max_packets");
+
+    c.workload.vms = get(&reader::uint, "workload.vms");
+    c.workload.frames = get(&reader::uint64, "workload.frames");
+    c.workload.load = get(&reader::real, "workload.load");
+    c.workload.vlans = get(&reader::uint, "workload.vlans");
+    c.workload.broadcast_fraction = get(&reader::real, "workload.broadcast_fraction");
+    c.workload.multicast_fraction = get(&reader::real, "workload.multicast_fraction");
+    c.workload.arp_fraction = get(&reader::real, "workload.arp_fraction");
+    c.workload.unknown_fraction = get(&reader::real, "workload.unknown_fraction");
+    c.workload.multicast_groups = get(&reader::uint, "workload.multicast_groups");
+    c.workload.frame_bytes = get(&reader::imix_or_uint, "workload.frame_bytes");
+    c.workload.stalling_vms = get(&reader::uint, "workload.stalling_vms");
+    c.workload.stall_us = get(&reader::real, "workload.stall_us");
+
+    c.output.conn_pcaps = get(&reader::boolean, "output.conn_pcaps");
+    c.output.dropped_pcap = get(&reader::boolean, "output.dropped_pcap");
+    c.output.packets_csv = get(&reader::boolean, "output.packets_csv");
+    c.output.timeline_interval_us = get(&reader::real, "output.timeline_interval_us");
+    c.output.latency_percentiles = get(&reader::real_list, "output.latency_percentiles");
+
+    const YAML::Node connections = at(root, "connections");
+    for (std::size_t i = 0; i < connections.size(); ++i) {
+        const YAML::Node item = connections[i];
+        const std::string path = index("connections", i);
+        connection_config con;
+        con.name = r.string(item["name"], join(path, "name"));
+        con.mac = r.mac(item["mac"], join(path, "mac"));
+        con.vlan = read_vlan(r, item, path);
+        if (item["ipv4"].IsDefined())
+            con.ipv4 = r.ipv4_list(item["ipv4"], join(path, "ipv4"));
+        if (item["ipv6"].IsDefined())
+            con.ipv6 = r.ipv6_list(item["ipv6"], join(path, "ipv6"));
+        con.vm = read_vm(r, item["vm"], join(path, "vm"), c.vm);
+        c.connections.push_back(std::move(con));
+    }
+
+    const YAML::Node groups = at(root, "multicast_groups");
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        const YAML::Node item = groups[i];
+        const std::string path = index("multicast_groups", i);
+        multicast_group_config group;
+        group.mac = r.mac(item["mac"], join(path, "mac"));
+        group.vlan = read_vlan(r, item, path);
+        group.members = r.string_list(item["members"], join(path, "members"));
+        c.multicast_groups.push_back(std::move(group));
+    }
+    return c;
+}
+
+YAML::Node to_tree(const config& c) {
+    auto u = [](std::uint64_t v) { return std::to_string(v); };
+    YAML::Node t;
+    t["clock"]["freq_mhz"] = format_real(c.clock.freq_mhz);
+    t["seed"] = u(c.seed);
+
+    t["mac"]["line_rate_gbps"] = format_real(c.mac.line_rate_gbps);
+    t["mac"]["preamble_bytes"] = u(c.mac.preamble_bytes);
+    t["mac"]["ifg_bytes"] = u(c.mac.ifg_bytes);
+    t["mac"]["fcs_bytes"] = u(c.mac.fcs_bytes);
+    t["mac"]["max_frame_bytes"] = u(c.mac.max_frame_bytes);
+
+    t["rx_buffer"]["size_bytes"] = u(c.rx_buffer.size_bytes);
+    t["rx_buffer"]["addrq_entries"] = u(c.rx_buffer.addrq_entries);
+    t["rx_buffer"]["read_bytes_per_cycle"] = u(c.rx_buffer.read_bytes_per_cycle);
+
+    t["parser"]["latency_cycles"] = u(c.parser.latency_cycles);
+    t["parser"]["lookup_latency_cycles"] = u(c.parser.lookup_latency_cycles);
+    t["allocator"]["latency_cycles"] = u(c.allocator.latency_cycles);
+
+    t["sram"]["size_bytes"] = u(c.sram.size_bytes);
+    t["sram"]["reserve_bytes"] = u(c.sram.reserve_bytes);
+    t["sram"]["bytes_per_cycle"] = u(c.sram.bytes_per_cycle);
+    t["sram"]["latency_cycles"] = u(c.sram.latency_cycles);
+
+    t["host"]["write_bytes_per_cycle"] = u(c.host.write_bytes_per_cycle);
+    t["host"]["write_latency_cycles"] = u(c.host.write_latency_cycles);
+    t["host"]["write_credits"] = u(c.host.write_credits);
+
+    t["fifo"]["backend"] = to_string(c.fifo.backend);
+    t["fifo"]["buffer_classes"] = list_of(c.fifo.buffer_classes, u);
+    t["fifo"]["class_shares"] = list_of(c.fifo.class_shares, format_real);
+    t["fifo"]["indirect_buffers"] = u(c.fifo.indirect_buffers);
+    t["fifo"]["max_connections"] = u(c.fifo.max_connections);
+    t["fifo"]["cmd_latency_cycles"] = u(c.fifo.cmd_latency_cycles);
+    t["fifo"]["pool"]["grow_below"] = u(c.fifo.pool.grow_below);
+    t["fifo"]["pool"]["grow_step"] = u(c.fifo.pool.grow_step);
+    t["fifo"]["pool"]["shrink_above"] = u(c.fifo.pool.shrink_above);
+    t["fifo"]["pool"]["interval_cycles"] = u(c.fifo.pool.interval_cycles);
+
+    t["router"]["policy"] = to_string(c.router.policy);
+    t["router"]["ordering"] = to_string(c.router.ordering);
+    t["router"]["no_buffer"] = to_string(c.router.no_buffer);
+    t["lookup"]["unknown_unicast"] = c.lookup.unknown_unicast;
+    t["vm"] = vm_tree(c.vm);
+
+    t["replay"]["mode"] = to_string(c.replay.mode);
+    t["replay"]["max_packets"] = u(c.replay.max_packets);
+
+    t["workload"]["vms"] = u(c.workload.vms);
+    t["workload"]["frames"] = u(c.workload.frames);
+    t["workload"]["load"] = format_real(c.workload.load);
+    t["workload"]["vlans"] = u(c.workload.vlans);
+    t["workload"]["broadcast_fraction"] = format_real(c.workload.broadcast_fraction);
+    t["workload"]["multicast_fraction"] = format_real(c.workload.multicast_fraction);
+    t["workload"]["arp_fraction"] = format_real(c.workload.arp_fraction);
+    t["workload"]["unknown_fraction"] = format_real(c.workload.unknown_fraction);
+    t["workload"]["multicast_groups"] = u(c.workload.multicast_groups);
+    t["workload"]["frame_bytes"] = c.workload.frame_bytes ? u(*c.workload.frame_bytes) : "imix";
+    t["workload"]["stalling_vms"] = u(c.workload.stalling_vms);
+    t["workload"]["stall_us"] = format_real(c.workload.stall_us);
+
+    t["output"]["conn_pcaps"] = c.output.conn_pcaps ? "true" : "false";
+    t["output"]["dropped_pcap"] = c.output.dropped_pcap ? "true" : "false";
+    t["output"]["packets_csv"] = c.output.packets_csv ? "true" : "false";
+    t["output"]["timeline_interval_us"] = format_real(c.output.timeline_interval_us);
+    t["output"]["latency_percentiles"] = list_of(c.output.latency_percentiles, format_real);
+
+    t["connections"] = YAML::Node(YAML::NodeType::Sequence);
+    for (const connection_config& con : c.connections) {
+        YAML::Node item;
+        item["name"] = con.name;
+        item["mac"] = format_mac(con.mac);
+        if (con.vlan)
+            item["vlan"] = u(*con.vlan);
+        item["ipv4"] = list_of(con.ipv4, format_ipv4);
+        item["ipv6"] = list_of(con.ipv6, format_ipv6);
+        item["vm"] = vm_tree(con.vm);
+        t["connections"].push_back(item);
+    }
+    t["multicast_groups"] = YAML::Node(YAML::NodeType::Sequence);
+    for (const multicast_group_config& group : c.multicast_groups) {
+        YAML::Node item;
+        item["mac"] = format_mac(group.mac);
+        if (group.vlan)
+            item["vlan"] = u(*group.vlan);
+        item["members"] = scalar_list(group.members);
+        t["multicast_groups"].push_back(item);
+    }
+    return t;
+}
+
+} // namespace detail
+} // namespace evr::config
