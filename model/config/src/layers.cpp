@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "detail.h"
@@ -52,6 +53,28 @@ void resolve_paths(YAML::Node node, const std::string& pattern, const std::files
     } else if (node.IsSequence()) {
         for (std::size_t i = 0; i < node.size(); ++i)
             resolve_paths(node[i], pattern + "[]", dir);
+    }
+}
+
+// yaml-cpp keeps both entries of a repeated key; one of them would silently win.
+void check_duplicate_keys(const YAML::Node& node, const std::string& file,
+                          const std::string& path) {
+    if (node.IsMap()) {
+        std::map<std::string, int> lines;
+        for (const auto& kv : node) {
+            if (!kv.first.IsScalar())
+                continue;
+            const std::string key = kv.first.Scalar();
+            const int line = kv.first.Mark().line + 1;
+            if (auto [it, fresh] = lines.emplace(key, line); !fresh)
+                throw input_error(file + ":" + std::to_string(line) + ": " + join(path, key) +
+                                  ": duplicate key (also on line " + std::to_string(it->second) +
+                                  ")");
+            check_duplicate_keys(kv.second, file, join(path, key));
+        }
+    } else if (node.IsSequence()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+            check_duplicate_keys(node[i], file, index(path, i));
     }
 }
 
@@ -114,6 +137,7 @@ void merge_file(YAML::Node& root, const std::string& file, origin_map& origins) 
         throw input_error(file + ":" + std::to_string(line) +
                           ": expected a map of sections at the top level, got " + describe(doc));
     }
+    check_duplicate_keys(doc, file, "");
     origins.record_tree(doc, "", origin{file, 0, ""});
     resolve_paths(doc, "", std::filesystem::absolute(file, ec).parent_path());
     merge(root, doc);

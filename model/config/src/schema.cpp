@@ -186,7 +186,7 @@ std::vector<key_info> build_schema() {
         "mean stall episode length of a stalling workload VM");
 
     add("output.conn_pcaps", vt::boolean, "true", "", unbounded(),
-        "write conn/<name>.pcap per connection");
+        "write `conn/<name>.pcap` per connection");
     add("output.dropped_pcap", vt::boolean, "true", "", unbounded(),
         "write dropped.pcap and dropped.csv (with reasons)");
     add("output.packets_csv", vt::boolean, "true", "", unbounded(), "write packets.csv");
@@ -198,7 +198,7 @@ std::vector<key_info> build_schema() {
     add("connections", vt::map_list, "[]", "", unbounded(),
         "the connection table; empty = learn connections from the trace");
     add("connections[].name", vt::string, "", "", unbounded(),
-        "connection name, also the file name conn/<name>.pcap")
+        "connection name, also the file name `conn/<name>.pcap`")
         .constraint = "unique, characters A-Z a-z 0-9 _ . -, not drop";
     s.back().required = true;
     add("connections[].mac", vt::mac, "", "", unbounded(), "destination MAC of the connection")

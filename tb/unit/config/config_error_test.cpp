@@ -104,6 +104,8 @@ TEST_F(config_error, file_problems) {
               "cfg.yaml:4: YAML syntax error: end of sequence flow not found");
     EXPECT_EQ(error("- a\n- b\n"),
               "cfg.yaml:1: expected a map of sections at the top level, got a list");
+    EXPECT_EQ(error("fifo:\n  backend: rtl\n  pool: {}\n  backend: tlm\n"),
+              "cfg.yaml:4: fifo.backend: duplicate key (also on line 2)");
     EXPECT_EQ(error("just text\n"),
               "cfg.yaml:1: expected a map of sections at the top level, got \"just text\"");
 }

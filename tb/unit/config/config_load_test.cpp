@@ -212,6 +212,16 @@ TEST(config_load, set_values_are_yaml) {
               (std::vector<std::uint32_t>{256, 4096, 9216}));
 }
 
+TEST(config_load, set_paths_are_relative_to_the_working_directory) {
+    const config c = load_config("", {"vm.availability_trace=traces/avail.csv",
+                                      "connections=[{name: a, mac: '02:00:00:00:00:01', "
+                                      "vm: {availability_trace: a.csv}}]"});
+    EXPECT_EQ(c.vm.availability_trace,
+              (std::filesystem::current_path() / "traces/avail.csv").string());
+    EXPECT_EQ(c.connections[0].vm.availability_trace,
+              (std::filesystem::current_path() / "a.csv").string());
+}
+
 TEST(config_load, set_list_indices_in_connections) {
     temp_dir dir;
     const std::string file = dir.write("cfg.yaml", "connections:\n"
