@@ -232,6 +232,7 @@ void elastic_fifo_ref::do_alloc(fifo_cmd& cmd) {
     m_tag[b] = 0;
     ++m_held;
     cmd.rsp.buffer = b;
+    cmd.rsp.addr = m_addr[b]; // the store engine writes the frame there
 }
 
 void elastic_fifo_ref::do_enqueue(fifo_cmd& cmd) {

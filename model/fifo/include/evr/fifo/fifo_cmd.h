@@ -87,7 +87,7 @@ struct fifo_rsp {
     uint32_t len = 0;         // DEQUEUE
     uint32_t tag = 0;         // DEQUEUE
     uint32_t use = 0;         // DEQUEUE: use count of `normal`
-    uint32_t addr = 0;        // DEQUEUE, REMOVE_FREE: SRAM address of `normal` / `buffer`
+    uint32_t addr = 0;        // ALLOC, DEQUEUE, REMOVE_FREE: SRAM address of the buffer
     uint32_t connection = 0;  // PICK
     uint32_t count = 0;       // STATUS
     uint32_t high_water = 0;  // STATUS

@@ -1,0 +1,80 @@
+// The allocator (patent 207): grants the connection-specific resources a frame needs to
+// be written into its VM's memory: enough posted receive buffers of that VM, plus one of
+// the shared outstanding host-write credits.
+//
+// Its refusals keep per-connection order (claims 3, 6, 7): a direct attempt is refused
+// while the connection has frames stored in the elastic FIFO (or on their way there), and
+// while the local engine holds the connection exclusively.
+#pragma once
+
+#include "evr/core/cycles.h"
+
+#include <systemc>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace evr::allocator {
+
+enum class grant : std::uint8_t {
+    ok,
+    blocked,      // order: frames of the connection are stored, or it is held exclusively
+    no_resources, // the VM has too few posted receive buffers
+    no_credit,    // every shared host-write credit is in use
+};
+
+class allocator : public sc_core::sc_module {
+public:
+    struct vm_ring {
+        std::uint32_t entries = 0;      // posted receive buffers in the ring
+        std::uint32_t buffer_bytes = 0; // size of one posted buffer
+    };
+
+    allocator(sc_core::sc_module_name name, const std::vector<vm_ring>& rings,
+              std::uint32_t host_credits, std::uint32_t latency_cycles);
+
+    std::uint32_t latency() const { return m_latency; }
+    std::uint32_t buffers_needed(std::uint32_t conn, std::uint32_t orig_len) const;
+
+    // Direct path: refuses while frames of `conn` are stored or it is held exclusively.
+    grant try_direct(std::uint32_t conn, std::uint32_t orig_len);
+    // Local engine, which holds the connection: only the resources count.
+    grant try_local(std::uint32_t conn, std::uint32_t orig_len);
+    // The send engine's host write for a granted frame completed: credit back.
+    void return_credit();
+    // The VM re-posted `buffers` receive buffers.
+    void repost(std::uint32_t conn, std::uint32_t buffers);
+
+    // Frames of `conn` on the store path or in its numbered queue (not yet handed to the
+    // send engine); maintained by the parser, store, assist and local engines.
+    void add_stored(std::uint32_t conn) { ++m_stored[conn]; }
+    void remove_stored(std::uint32_t conn) { --m_stored[conn]; }
+    std::uint32_t stored(std::uint32_t conn) const { return m_stored[conn]; }
+    void set_exclusive(std::uint32_t conn, bool held) { m_exclusive[conn] = held; }
+    bool exclusive(std::uint32_t conn) const { return m_exclusive[conn]; }
+
+    // Resources came back (a re-post or a credit): connections whose re-post happened
+    // since the last call, and the event that says so.
+    const sc_core::sc_event& resources_returned() const { return m_returned; }
+    bool take_returned(std::vector<std::uint32_t>& conns);
+    bool has_returned() const { return m_credit_returned || !m_returned_conns.empty(); }
+    std::uint32_t posted(std::uint32_t conn) const { return m_posted[conn]; }
+    std::uint32_t credits_in_use() const { return m_credits_total - m_credits; }
+
+private:
+    grant take(std::uint32_t conn, std::uint32_t orig_len);
+
+    std::vector<vm_ring> m_rings;
+    std::vector<std::uint32_t> m_posted;
+    std::vector<std::uint32_t> m_stored;
+    std::vector<bool> m_exclusive;
+    std::uint32_t m_credits_total;
+    std::uint32_t m_credits;
+    std::uint32_t m_latency;
+    std::vector<std::uint32_t> m_returned_conns;
+    bool m_credit_returned = false;
+    sc_core::sc_event m_returned;
+};
+
+} // namespace evr::allocator

@@ -1,0 +1,61 @@
+#include "evr/allocator/allocator.h"
+
+namespace evr::allocator {
+
+allocator::allocator(sc_core::sc_module_name name, const std::vector<vm_ring>& rings,
+                     std::uint32_t host_credits, std::uint32_t latency_cycles)
+    : sc_module(name), m_rings(rings), m_posted(rings.size()), m_stored(rings.size(), 0),
+      m_exclusive(rings.size(), false), m_credits_total(host_credits), m_credits(host_credits),
+      m_latency(latency_cycles) {
+    for (std::size_t k = 0; k < rings.size(); ++k)
+        m_posted[k] = rings[k].entries;
+}
+
+std::uint32_t allocator::buffers_needed(std::uint32_t conn, std::uint32_t orig_len) const {
+    const std::uint32_t size = m_rings[conn].buffer_bytes;
+    const std::uint32_t n = (orig_len + size - 1) / size;
+    return n ? n : 1;
+}
+
+grant allocator::take(std::uint32_t conn, std::uint32_t orig_len) {
+    const std::uint32_t need = buffers_needed(conn, orig_len);
+    if (m_posted[conn] < need)
+        return grant::no_resources;
+    if (m_credits == 0)
+        return grant::no_credit;
+    m_posted[conn] -= need;
+    --m_credits;
+    return grant::ok;
+}
+
+grant allocator::try_direct(std::uint32_t conn, std::uint32_t orig_len) {
+    if (m_stored[conn] != 0 || m_exclusive[conn])
+        return grant::blocked;
+    return take(conn, orig_len);
+}
+
+grant allocator::try_local(std::uint32_t conn, std::uint32_t orig_len) {
+    return take(conn, orig_len);
+}
+
+void allocator::return_credit() {
+    ++m_credits;
+    m_credit_returned = true;
+    m_returned.notify(sc_core::SC_ZERO_TIME);
+}
+
+void allocator::repost(std::uint32_t conn, std::uint32_t buffers) {
+    m_posted[conn] += buffers;
+    m_returned_conns.push_back(conn);
+    m_returned.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool allocator::take_returned(std::vector<std::uint32_t>& conns) {
+    conns.swap(m_returned_conns);
+    m_returned_conns.clear();
+    const bool credit = m_credit_returned;
+    m_credit_returned = false;
+    return credit;
+}
+
+} // namespace evr::allocator

@@ -1,0 +1,32 @@
+// stats.json (schema: docs/outputs.md): what a run did, in one document.
+#pragma once
+
+#include "evr/config/config.h"
+#include "evr/output/run_recorder.h"
+#include "evr/router/router.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace evr::app {
+
+struct run_facts {
+    run_facts(const config::config& c, const router::router& r, const output::run_recorder& rec)
+        : cfg(c), router(r), recorder(rec) {}
+    const config::config& cfg;
+    const router::router& router;
+    const output::run_recorder& recorder;
+    std::string input_name;
+    bool learned = false;
+    bool complete = true;
+    std::string incomplete_reason;
+    std::uint64_t parked = 0;
+    nlohmann::json checker;
+    std::uint64_t sim_cycles = 0;
+    double wall_seconds = 0;
+};
+
+nlohmann::json make_stats(const run_facts& facts);
+
+} // namespace evr::app

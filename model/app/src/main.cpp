@@ -1,0 +1,18 @@
+// evrsim: runs the router model on a trace or the built-in workload (docs/evrsim.md).
+#include "evr/app/cli.h"
+#include "evr/app/run.h"
+
+#include <systemc>
+
+#include <cstdlib>
+
+int sc_main(int argc, char* argv[]) {
+    // Output is for the user: no kernel banner, no note that our own sc_stop() stopped it.
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOPPED_,
+                                            sc_core::SC_DO_NOTHING);
+    const evr::app::cli_parse parsed = evr::app::parse_cli(argc, argv);
+    if (!parsed.options)
+        return parsed.exit_status;
+    return evr::app::run(*parsed.options);
+}

@@ -1,0 +1,148 @@
+#include "evr/app/run.h"
+
+#include "evr/app/scenario.h"
+#include "evr/app/stats_json.h"
+#include "evr/common/error.h"
+#include "evr/config/config.h"
+#include "evr/output/run_recorder.h"
+#include "evr/router/router.h"
+
+#include <systemc>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace evr::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void prepare_outdir(const std::string& outdir) {
+    std::error_code ec;
+    fs::create_directories(fs::path(outdir) / "conn", ec);
+    if (ec)
+        throw input_error(file_problem(outdir, "cannot create output folder: " + ec.message()));
+    const fs::path probe = fs::path(outdir) / ".evrsim-write-test";
+    {
+        std::ofstream f(probe);
+        if (!f)
+            throw input_error(file_problem(outdir, "output folder is not writable"));
+    }
+    fs::remove(probe, ec);
+}
+
+// One pcap per connection may be open at once: take the whole descriptor allowance.
+void raise_fd_limit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp);
+        f << j.dump(2) << '\n';
+        if (!f)
+            throw input_error(file_problem(path, "cannot write"));
+    }
+    fs::rename(tmp, path); // readers never see a half-written stats.json
+}
+
+void print_summary(const nlohmann::json& s, const std::string& outdir) {
+    const auto& d = s["dropped"];
+    std::cerr << "evrsim: " << s["input"]["frames"].get<std::uint64_t>() << " frames from "
+              << s["input"]["source"].get<std::string>() << ", policy "
+              << s["config"]["policy"].get<std::string>() << "\n"
+              << "  delivered " << s["delivered"]["frames"].get<std::uint64_t>() << " frames ("
+              << s["delivered"]["copies"].get<std::uint64_t>() << " copies: "
+              << s["delivered"]["paths"]["direct"].get<std::uint64_t>() << " direct, "
+              << s["delivered"]["paths"]["stored"].get<std::uint64_t>() << " stored, "
+              << s["delivered"]["paths"]["assisted"].get<std::uint64_t>() << " assisted)\n"
+              << "  dropped " << d["total"].get<std::uint64_t>();
+    bool first = true;
+    for (auto it = d["by_reason"].begin(); it != d["by_reason"].end(); ++it) {
+        if (it.value().get<std::uint64_t>() == 0)
+            continue;
+        std::cerr << (first ? " (" : ", ") << it.key() << " " << it.value().get<std::uint64_t>();
+        first = false;
+    }
+    std::cerr << (first ? "" : ")") << "\n"
+              << "  latency p50 " << s["latency"]["ns"].value("p50", 0.0) << " ns, p99 "
+              << s["latency"]["ns"].value("p99", 0.0) << " ns\n"
+              << "  simulated " << s["sim"]["time_ns"].get<double>() / 1e6 << " ms in "
+              << s["sim"]["wall_seconds"].get<double>() << " s wall\n";
+    if (s["checker"].contains("pass"))
+        std::cerr << "  checker: " << (s["checker"]["pass"].get<bool>() ? "pass" : "FAIL") << "\n";
+    std::cerr << "  outputs: " << outdir << "/ (stats.json, packets.csv, conn/*.pcap, dropped.pcap)\n";
+}
+
+} // namespace
+
+int run(const cli_options& opts) {
+    try {
+        const config::config cfg = config::load_config(opts.config_file, effective_sets(opts));
+        if (opts.print_config) {
+            std::cout << config::to_yaml(cfg);
+            return exit_ok;
+        }
+        if (cfg.fifo.backend != config::fifo_backend::tlm)
+            throw input_error(std::string("fifo.backend: '") + config::to_string(cfg.fifo.backend) +
+                              "' needs the RTL elastic FIFO, which this build does not have yet; "
+                              "use tlm");
+        if (opts.vcd || opts.fst)
+            throw input_error(std::string(opts.vcd ? "--vcd" : "--fst") +
+                              ": waveform dumping is not implemented yet");
+
+        prepared_scenario prep = prepare_scenario(cfg, opts.trace);
+        prepare_outdir(opts.outdir);
+        raise_fd_limit();
+        std::signal(SIGXFSZ, SIG_IGN); // a file-size limit becomes a write error, not a kill
+
+        const auto wall_start = std::chrono::steady_clock::now();
+        router::router top("router", cfg, prep.scenario);
+        output::recorder_options ro;
+        ro.outdir = opts.outdir;
+        ro.conn_pcaps = cfg.output.conn_pcaps;
+        ro.dropped_pcap = cfg.output.dropped_pcap;
+        ro.packets_csv = cfg.output.packets_csv;
+        const ingress::adapter* ad = &top.adapter();
+        output::run_recorder recorder(ro, prep.names,
+                                      [ad](core::cycle_t c) { return ad->to_trace_ns(c); });
+        top.add_listener(&recorder);
+        top.open_frames = [&recorder]() { return recorder.open_frames(); };
+
+        sc_core::sc_start();
+        const core::cycle_t end_cycle = top.clock().now();
+        const std::uint64_t parked = recorder.open_frames();
+        recorder.park_open_frames(end_cycle);
+        recorder.close();
+
+        run_facts facts(cfg, top, recorder);
+        facts.input_name = prep.input_name;
+        facts.learned = prep.learned;
+        facts.parked = parked;
+        facts.sim_cycles = end_cycle;
+        facts.wall_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        facts.checker = nlohmann::json::object();
+        const nlohmann::json stats = make_stats(facts);
+        write_json(opts.outdir + "/stats.json", stats);
+        if (!opts.quiet)
+            print_summary(stats, opts.outdir);
+        return exit_ok;
+    } catch (const input_error& e) {
+        std::cerr << "evrsim: " << e.what() << "\n";
+        return exit_bad_input;
+    }
+}
+
+} // namespace evr::app

@@ -1,0 +1,130 @@
+#include "evr/app/stats_json.h"
+
+#include "evr/core/drop_reason.h"
+
+namespace evr::app {
+
+namespace {
+
+nlohmann::json latency_json(const output::latency_histogram& h, const std::vector<double>& pcts,
+                            double period_ns) {
+    nlohmann::json j;
+    j["count"] = h.count();
+    nlohmann::json cycles = nlohmann::json::object();
+    nlohmann::json ns = nlohmann::json::object();
+    cycles["min"] = h.min();
+    cycles["mean"] = h.mean();
+    cycles["max"] = h.max();
+    ns["min"] = static_cast<double>(h.min()) * period_ns;
+    ns["mean"] = h.mean() * period_ns;
+    ns["max"] = static_cast<double>(h.max()) * period_ns;
+    for (double p : pcts) {
+        char key[32];
+        std::snprintf(key, sizeof key, "p%g", p);
+        cycles[key] = h.percentile(p);
+        ns[key] = static_cast<double>(h.percentile(p)) * period_ns;
+    }
+    j["cycles"] = cycles;
+    j["ns"] = ns;
+    return j;
+}
+
+} // namespace
+
+nlohmann::json make_stats(const run_facts& f) {
+    const router::router& r = f.router;
+    const output::run_recorder& rec = f.recorder;
+    const double period_ns = r.clock().period_ns();
+    nlohmann::json j;
+    j["schema"] = "evr-stats/1";
+    j["complete"] = f.complete;
+    if (!f.complete)
+        j["incomplete_reason"] = f.incomplete_reason;
+    j["input"] = {{"source", f.input_name},
+                  {"frames", rec.input_frames()},
+                  {"bytes", rec.input_bytes()},
+                  {"connections_learned", f.learned},
+                  {"clamped_timestamps", r.adapter().stats().clamped_timestamps}};
+    j["config"] = {{"policy", config::to_string(f.cfg.router.policy)},
+                   {"ordering", config::to_string(f.cfg.router.ordering)},
+                   {"fifo", config::to_string(f.cfg.fifo.backend)},
+                   {"clock_mhz", f.cfg.clock.freq_mhz},
+                   {"seed", f.cfg.seed}};
+    j["delivered"] = {{"frames", rec.delivered_frames()},
+                      {"copies", rec.delivered_copies()},
+                      {"paths",
+                       {{"direct", rec.paths()[0]},
+                        {"stored", rec.paths()[1]},
+                        {"assisted", rec.paths()[2]}}}};
+    nlohmann::json drops = nlohmann::json::object();
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < core::drop_reason_count; ++i) {
+        drops[std::string(core::drop_reason_names[i])] = rec.drops()[i];
+        total += rec.drops()[i];
+    }
+    j["dropped"] = {{"total", total}, {"by_reason", drops}};
+    j["latency"] = latency_json(rec.latency(), f.cfg.output.latency_percentiles, period_ns);
+
+    nlohmann::json conns = nlohmann::json::array();
+    for (std::size_t k = 0; k < rec.connections().size(); ++k) {
+        const output::connection_totals& t = rec.connections()[k];
+        nlohmann::json c;
+        c["name"] = rec.names()[k];
+        c["frames"] = t.frames;
+        c["bytes"] = t.bytes;
+        c["paths"] = {{"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
+        c["dropped"] = t.dropped;
+        c["latency"] = latency_json(t.latency, f.cfg.output.latency_percentiles, period_ns);
+        conns.push_back(std::move(c));
+    }
+    j["connections"] = std::move(conns);
+
+    const elastic_fifo_ref& fifo = r.fifo();
+    const fifo_queues& q = r.queues();
+    nlohmann::json pools = nlohmann::json::array();
+    for (std::uint32_t c = 0; c < q.classes; ++c) {
+        pools.push_back({{"buffer_bytes", f.cfg.fifo.buffer_classes[c]},
+                         {"initial", r.pools().initial_buffers(c)},
+                         {"free_at_end", fifo.free_count(c)},
+                         {"free_high_water", fifo.high_water(q.free_pool(c))}});
+    }
+    std::uint64_t numbered_hw = 0;
+    for (std::uint32_t k = 0; k < q.connections; ++k)
+        numbered_hw = std::max<std::uint64_t>(numbered_hw, fifo.high_water(q.numbered(k)));
+    j["elastic_fifo"] = {
+        {"descriptors", r.descriptors()},
+        {"pools", pools},
+        {"indirect", {{"total", f.cfg.fifo.indirect_buffers}, {"free_at_end", fifo.indirect_free_count()}}},
+        {"special_high_water",
+         {{"broadcast", fifo.high_water(q.special(fifo_special::broadcast))},
+          {"multicast", fifo.high_water(q.special(fifo_special::multicast))},
+          {"arp", fifo.high_water(q.special(fifo_special::arp))},
+          {"unknown", fifo.high_water(q.special(fifo_special::unknown))}}},
+        {"numbered_high_water_max", numbered_hw},
+        {"commands", r.fifo_port().commands()},
+        {"port_wait_cycles", r.fifo_port().wait_cycles()},
+        {"footprint_bytes_end", r.pools().footprint_bytes()},
+        {"footprint_bytes_high_water", r.pools().high_water_footprint()},
+        {"pool_grown", r.pools().grown()},
+        {"pool_shrunk", r.pools().shrunk()}};
+    j["receive_buffer"] = {{"size_bytes", r.rx().size_bytes()},
+                           {"high_water_bytes", r.rx().high_water_bytes()}};
+    j["engines"] = {{"parser_frames", r.head().frames()},
+                    {"hol_waits", r.head().hol_waits()},
+                    {"store_frames", r.storer().stored()},
+                    {"store_waits", r.storer().waits()},
+                    {"assist_frames", r.assister().frames()},
+                    {"assist_copies", r.assister().copies()},
+                    {"local_frames", r.local().frames()},
+                    {"local_refusals", r.local().grants_refused()},
+                    {"send_frames", r.sender().frames()},
+                    {"stall_episodes", r.vms().stall_episodes()}};
+    j["parked_at_end"] = f.parked;
+    j["checker"] = f.checker;
+    j["sim"] = {{"cycles", f.sim_cycles},
+                {"time_ns", static_cast<double>(f.sim_cycles) * period_ns},
+                {"wall_seconds", f.wall_seconds}};
+    return j;
+}
+
+} // namespace evr::app

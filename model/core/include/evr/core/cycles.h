@@ -1,0 +1,47 @@
+// The one clock of the router: every action happens on one of its edges. There is no
+// sc_clock (it would cost ~100 ns per cycle even when idle); processes compute the cycle
+// they next need and sleep until it.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+
+namespace evr::core {
+
+using cycle_t = std::uint64_t;
+
+class clock_domain {
+public:
+    explicit clock_domain(double freq_mhz)
+        : m_period(sc_core::sc_time(1e6 / freq_mhz, sc_core::SC_PS)), m_period_ns(1e3 / freq_mhz) {}
+
+    const sc_core::sc_time& period() const { return m_period; }
+    double period_ns() const { return m_period_ns; }
+
+    // Current cycle; callers only run on edges, so the division is exact.
+    cycle_t now() const { return to_cycles(sc_core::sc_time_stamp()); }
+    cycle_t to_cycles(const sc_core::sc_time& t) const {
+        return static_cast<cycle_t>(t.value() / m_period.value());
+    }
+    sc_core::sc_time duration(cycle_t cycles) const { return m_period * static_cast<double>(cycles); }
+    // Time from now until the edge of `cycle` (zero when it is now or past).
+    sc_core::sc_time until(cycle_t cycle) const {
+        const cycle_t n = now();
+        return cycle > n ? duration(cycle - n) : sc_core::SC_ZERO_TIME;
+    }
+    std::uint64_t to_ns(cycle_t cycle) const {
+        return static_cast<std::uint64_t>(static_cast<double>(cycle) * m_period_ns + 0.5);
+    }
+
+private:
+    sc_core::sc_time m_period;
+    double m_period_ns;
+};
+
+// Rounds a byte count up to whole cycles of a datapath `bytes_per_cycle` wide.
+inline cycle_t transfer_cycles(std::uint64_t bytes, std::uint64_t bytes_per_cycle) {
+    return (bytes + bytes_per_cycle - 1) / bytes_per_cycle;
+}
+
+} // namespace evr::core

@@ -1,0 +1,176 @@
+#include "evr/local/local_engine.h"
+
+namespace evr::local {
+
+local_engine::local_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
+                           std::uint32_t connections, bool drop_without_resources,
+                           allocator::allocator& alloc, send::send_engine& sender,
+                           core::frame_pool& pool, core::buffer_headers& headers,
+                           core::frame_events& events, const fifo_queues& queues)
+    : engine_base(name, clock), fifo_out("fifo_out"), sram_out("sram_out"),
+      m_drop_without_resources(drop_without_resources), m_alloc(alloc), m_send(sender),
+      m_pool(pool), m_headers(headers), m_events(events), m_queues(queues), m_fifo(fifo_out),
+      m_held(connections), m_queued(connections, 0), m_masked(connections, false) {
+    m_sram_payload.set_extension(&m_ext);
+    SC_THREAD(run);
+}
+
+void local_engine::submitted(std::uint32_t conn) {
+    ++m_queued[conn];
+    m_kick = true;
+    m_work.notify(sc_core::SC_ZERO_TIME);
+}
+
+// Connections whose resources came back: unmask them (their held frame goes first).
+void local_engine::drain_returns() {
+    const bool credit = m_alloc.take_returned(m_returned);
+    for (std::uint32_t k : m_returned)
+        if (m_masked[k])
+            m_ready.push_back(k);
+    // A returned credit unblocks every connection that waited for one.
+    if (credit) {
+        m_ready.insert(m_ready.end(), m_credit_waiters.begin(), m_credit_waiters.end());
+        m_credit_waiters.clear();
+    }
+}
+
+void local_engine::run() {
+    for (;;) {
+        m_kick = false;
+        drain_returns();
+        while (!m_ready.empty()) {
+            const std::uint32_t k = m_ready.back();
+            m_ready.pop_back();
+            if (!m_masked[k])
+                continue;
+            m_busy = true;
+            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+            m_fifo.mask(k, false, d);
+            sync(d);
+            m_masked[k] = false;
+            serve(k);
+        }
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        const fifo_cmd& pick = m_fifo.pick(d);
+        sync(d);
+        if (pick.rsp.result == fifo_result::ok) {
+            m_busy = true;
+            serve(pick.rsp.connection);
+            continue;
+        }
+        // News that came while the PICK was in flight must not be slept through.
+        if (m_kick || m_alloc.has_returned())
+            continue;
+        m_busy = false;
+        wait(m_work | m_alloc.resources_returned());
+    }
+}
+
+// One frame of `conn`: the held one, else the head of its numbered queue.
+void local_engine::serve(std::uint32_t conn) {
+    held_buffer b;
+    if (m_held[conn]) {
+        b = *m_held[conn];
+        m_held[conn].reset();
+    } else {
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        const fifo_cmd& deq = m_fifo.dequeue(m_queues.numbered(conn), d);
+        sync(d);
+        if (deq.rsp.result != fifo_result::ok)
+            return;
+        --m_queued[conn];
+        b.buffer = deq.rsp.buffer;
+        b.normal = deq.rsp.normal;
+        b.len = deq.rsp.len;
+        if (!m_alloc.exclusive(conn)) {
+            m_alloc.set_exclusive(conn, true); // block 129: exclusive access begins
+            ++m_exclusive_count;
+        }
+    }
+    wait_cycles(m_alloc.latency());
+    const core::buffer_header& h = m_headers[b.normal];
+    const allocator::grant g = m_alloc.try_local(conn, h.orig_len);
+    if (g != allocator::grant::ok) {
+        ++m_refused;
+        if (m_drop_without_resources) {
+            core::frame_slot* f = m_pool.get();
+            f->bytes.resize(h.cap_len);
+            // Debug access: the bytes are only read for dropped.pcap, at no simulated cost.
+            m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
+            m_sram_payload.set_address(h.addr);
+            m_sram_payload.set_data_ptr(f->bytes.data());
+            m_sram_payload.set_data_length(h.cap_len);
+            sram_out->transport_dbg(m_sram_payload);
+            core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len,
+                              m_clock.now()};
+            m_events.dropped(v, core::drop_reason::no_resources);
+            m_pool.put(f);
+            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+            const fifo_cmd& rel = m_fifo.release(b.buffer, d);
+            sync(d);
+            if (rel.rsp.freed && on_buffer_freed)
+                on_buffer_freed();
+            m_alloc.remove_stored(conn);
+            release_exclusive_if_done(conn);
+            return;
+        }
+        // Keep the frame, leave the pick until the allocator has resources for `conn`.
+        m_held[conn] = b;
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        m_fifo.mask(conn, true, d);
+        sync(d);
+        m_masked[conn] = true;
+        if (g == allocator::grant::no_credit)
+            m_credit_waiters.push_back(conn);
+        return;
+    }
+    send_held(conn, b);
+}
+
+void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
+    const core::buffer_header& h = m_headers[b.normal];
+    core::frame_slot* f = m_pool.get();
+    f->index = h.index;
+    f->ts_ns = h.ts_ns;
+    f->arrival = h.arrival;
+    f->orig_len = h.orig_len;
+    f->cap_len = h.cap_len;
+    f->cls = h.cls;
+    f->conn = conn;
+    f->bytes.resize(h.cap_len);
+
+    m_ext.orig_len = h.orig_len;
+    m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
+    m_sram_payload.set_address(h.addr);
+    m_sram_payload.set_data_ptr(f->bytes.data());
+    m_sram_payload.set_data_length(h.cap_len);
+    m_sram_payload.set_streaming_width(h.cap_len);
+    m_sram_payload.set_byte_enable_ptr(nullptr);
+    m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    sram_out->b_transport(m_sram_payload, d);
+    if (m_sram_payload.is_response_error())
+        SC_REPORT_FATAL(name(), "data store read out of range");
+    sync(d);
+
+    const bool special = b.buffer != b.normal || h.cls != lookup::frame_class::known;
+    m_send.push({f, conn, special ? core::path_kind::assisted : core::path_kind::stored});
+    m_alloc.remove_stored(conn);
+    ++m_frames;
+
+    const fifo_cmd& rel = m_fifo.release(b.buffer, d);
+    sync(d);
+    if (rel.rsp.freed && on_buffer_freed)
+        on_buffer_freed();
+    release_exclusive_if_done(conn);
+}
+
+// Exclusive access ends when nothing of `conn` is left in the elastic FIFO (claim 7).
+void local_engine::release_exclusive_if_done(std::uint32_t conn) {
+    if (m_queued[conn] == 0 && !m_held[conn] && m_alloc.exclusive(conn)) {
+        m_alloc.set_exclusive(conn, false);
+        --m_exclusive_count;
+    }
+}
+
+} // namespace evr::local

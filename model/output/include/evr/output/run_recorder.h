@@ -1,0 +1,104 @@
+// Writes what happened to every frame: conn/<name>.pcap (what each VM received, stamped
+// with its delivery time), dropped.pcap + dropped.csv (what was lost and why), packets.csv
+// (one row per input frame, written when its last copy is resolved), and keeps the
+// counters and latency distributions that stats.json reports.
+#pragma once
+
+#include "evr/core/drop_reason.h"
+#include "evr/core/frame_events.h"
+#include "evr/output/latency_histogram.h"
+#include "evr/trace/pcap_writer.h"
+
+#include <array>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace evr::output {
+
+struct recorder_options {
+    std::string outdir;
+    bool conn_pcaps = true;
+    bool dropped_pcap = true;
+    bool packets_csv = true;
+};
+
+struct connection_totals {
+    std::uint64_t frames = 0;
+    std::uint64_t bytes = 0;
+    std::array<std::uint64_t, 3> by_path{}; // direct, stored, assisted
+    std::uint64_t dropped = 0;
+    latency_histogram latency; // cycles from arrival to delivery
+};
+
+class run_recorder : public core::frame_listener {
+public:
+    // `to_trace_ns` maps a cycle to the input's time base (delivery timestamps).
+    run_recorder(const recorder_options& opts, std::vector<std::string> names,
+                 std::function<std::uint64_t(core::cycle_t)> to_trace_ns);
+    ~run_recorder() override;
+
+    void on_input(const core::frame_slot& frame) override;
+    void on_fanout(std::uint64_t index, std::uint32_t copies) override;
+    void on_delivered(const core::copy_view& copy, core::path_kind path) override;
+    void on_dropped(const core::copy_view& copy, core::drop_reason reason) override;
+
+    // Flushes and closes every file; call once at the end (also on interruption).
+    void close();
+
+    std::uint64_t input_frames() const { return m_input; }
+    std::uint64_t input_bytes() const { return m_input_bytes; }
+    std::uint64_t open_frames() const { return m_open.size(); }
+    std::uint64_t delivered_copies() const { return m_delivered; }
+    std::uint64_t delivered_frames() const { return m_frames_delivered; }
+    std::uint64_t dropped_copies() const { return m_dropped; }
+    const std::array<std::uint64_t, core::drop_reason_count>& drops() const { return m_drops; }
+    const std::array<std::uint64_t, 3>& paths() const { return m_paths; }
+    const std::vector<connection_totals>& connections() const { return m_conns; }
+    const std::vector<std::string>& names() const { return m_names; }
+    const latency_histogram& latency() const { return m_latency; }
+    // Frames not yet fully resolved, e.g. parked in the data store at the end.
+    std::vector<std::uint64_t> open_indices() const;
+    // Records every open frame as dropped with reason `parked` (end of run).
+    void park_open_frames(core::cycle_t cycle);
+
+private:
+    struct frame_row {
+        std::uint64_t ts_ns = 0;
+        core::cycle_t arrival = 0;
+        std::uint32_t orig_len = 0;
+        std::uint32_t cap_len = 0;
+        std::uint32_t copies = 1;  // after fan-out: one per destination
+        std::uint32_t pending = 1; // copies not yet resolved
+        std::uint32_t delivered = 0;
+        std::string detail;        // "name@cycle:path" / "name!reason" per copy
+    };
+
+    void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);
+    trace::pcap_writer& conn_writer(std::uint32_t conn);
+
+    recorder_options m_opts;
+    std::vector<std::string> m_names;
+    std::function<std::uint64_t(core::cycle_t)> m_to_trace_ns;
+    std::unordered_map<std::uint64_t, frame_row> m_open;
+    std::vector<std::unique_ptr<trace::pcap_writer>> m_conn_pcaps;
+    std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
+    std::ofstream m_dropped_csv;
+    std::ofstream m_packets_csv;
+    std::vector<connection_totals> m_conns;
+    latency_histogram m_latency;
+    std::array<std::uint64_t, core::drop_reason_count> m_drops{};
+    std::array<std::uint64_t, 3> m_paths{};
+    std::uint64_t m_input = 0;
+    std::uint64_t m_input_bytes = 0;
+    std::uint64_t m_delivered = 0;
+    std::uint64_t m_frames_delivered = 0;
+    std::uint64_t m_dropped = 0;
+    bool m_closed = false;
+};
+
+} // namespace evr::output

@@ -1,0 +1,151 @@
+#include "evr/output/run_recorder.h"
+
+#include "evr/common/error.h"
+
+namespace evr::output {
+
+run_recorder::run_recorder(const recorder_options& opts, std::vector<std::string> names,
+                           std::function<std::uint64_t(core::cycle_t)> to_trace_ns)
+    : m_opts(opts), m_names(std::move(names)), m_to_trace_ns(std::move(to_trace_ns)),
+      m_conn_pcaps(m_names.size()), m_conns(m_names.size()) {
+    if (m_opts.dropped_pcap) {
+        m_dropped_pcap = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/dropped.pcap");
+        const std::string csv = m_opts.outdir + "/dropped.csv";
+        m_dropped_csv.open(csv);
+        if (!m_dropped_csv)
+            throw input_error(file_problem(csv, "cannot create"));
+        m_dropped_csv << "record,index,connection,reason,cycle\n";
+    }
+    if (m_opts.packets_csv) {
+        const std::string csv = m_opts.outdir + "/packets.csv";
+        m_packets_csv.open(csv);
+        if (!m_packets_csv)
+            throw input_error(file_problem(csv, "cannot create"));
+        m_packets_csv << "index,ts_ns,orig_len,cap_len,ingress_cycle,copies,delivered,outcome\n";
+    }
+}
+
+run_recorder::~run_recorder() {
+    try {
+        close();
+    } catch (...) { // a destructor must not throw; close() is called explicitly first
+    }
+}
+
+void run_recorder::close() {
+    if (m_closed)
+        return;
+    m_closed = true;
+    for (auto& w : m_conn_pcaps)
+        if (w)
+            w->close();
+    if (m_dropped_pcap)
+        m_dropped_pcap->close();
+    m_dropped_csv.close();
+    m_packets_csv.close();
+}
+
+trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
+    auto& w = m_conn_pcaps[conn];
+    if (!w) // opened on first delivery: a run with 4096 idle connections opens no files
+        w = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/conn/" + m_names[conn] +
+                                                 ".pcap");
+    return *w;
+}
+
+void run_recorder::on_input(const core::frame_slot& f) {
+    ++m_input;
+    m_input_bytes += f.orig_len;
+    frame_row& row = m_open[f.index];
+    row.ts_ns = f.ts_ns;
+    row.arrival = f.arrival;
+    row.orig_len = f.orig_len;
+    row.cap_len = f.cap_len;
+}
+
+void run_recorder::on_fanout(std::uint64_t index, std::uint32_t copies) {
+    auto it = m_open.find(index);
+    if (it != m_open.end()) {
+        it->second.pending += copies - 1;
+        it->second.copies = copies;
+    }
+}
+
+void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) {
+    const std::uint32_t k = *c.conn;
+    auto it = m_open.find(c.index);
+    const core::cycle_t arrival = it != m_open.end() ? it->second.arrival : c.cycle;
+    const std::uint64_t latency = c.cycle - arrival;
+    connection_totals& t = m_conns[k];
+    ++t.frames;
+    t.bytes += c.orig_len;
+    ++t.by_path[static_cast<std::size_t>(path)];
+    t.latency.add(latency);
+    m_latency.add(latency);
+    ++m_paths[static_cast<std::size_t>(path)];
+    ++m_delivered;
+    if (m_opts.conn_pcaps)
+        conn_writer(k).write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
+    if (it == m_open.end())
+        return;
+    frame_row& row = it->second;
+    ++row.delivered;
+    if (m_opts.packets_csv) {
+        row.detail += row.detail.empty() ? "" : " ";
+        row.detail += m_names[k] + "@" + std::to_string(c.cycle) + ":" + core::to_string(path);
+    }
+    resolve(c.index, row, 1);
+}
+
+void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason) {
+    ++m_drops[static_cast<std::size_t>(reason)];
+    ++m_dropped;
+    if (c.conn)
+        ++m_conns[*c.conn].dropped;
+    if (m_dropped_pcap && c.data) {
+        m_dropped_pcap->write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
+        m_dropped_csv << m_dropped_pcap->records() << ',' << c.index << ','
+                      << (c.conn ? m_names[*c.conn] : "") << ',' << core::to_string(reason) << ','
+                      << c.cycle << '\n';
+    }
+    auto it = m_open.find(c.index);
+    if (it == m_open.end())
+        return;
+    frame_row& row = it->second;
+    if (m_opts.packets_csv) {
+        row.detail += row.detail.empty() ? "" : " ";
+        row.detail += (c.conn ? m_names[*c.conn] : std::string("*")) + "!" +
+                      std::string(core::to_string(reason));
+    }
+    // A whole-frame drop resolves every copy still pending.
+    resolve(c.index, row, c.conn ? 1 : row.pending);
+}
+
+void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t copies) {
+    row.pending -= copies;
+    if (row.pending != 0)
+        return;
+    if (row.delivered)
+        ++m_frames_delivered;
+    if (m_opts.packets_csv) {
+        m_packets_csv << index << ',' << row.ts_ns << ',' << row.orig_len << ',' << row.cap_len
+                      << ',' << row.arrival << ',' << row.copies << ','
+                      << row.delivered << ',' << row.detail << '\n';
+    }
+    m_open.erase(index);
+}
+
+std::vector<std::uint64_t> run_recorder::open_indices() const {
+    std::vector<std::uint64_t> v;
+    v.reserve(m_open.size());
+    for (const auto& [index, row] : m_open)
+        v.push_back(index);
+    return v;
+}
+
+void run_recorder::park_open_frames(core::cycle_t cycle) {
+    for (std::uint64_t index : open_indices())
+        on_dropped({index, std::nullopt, nullptr, 0, 0, cycle}, core::drop_reason::parked);
+}
+
+} // namespace evr::output

@@ -1,0 +1,51 @@
+// The receive buffer (patent 203/401) with its addrq (403): frames land here at line rate
+// in arrival order. The addrq holds one record per frame until the parser's head pointer
+// (407) has moved past it; the bytes stay until the send or store engine has read them out.
+#pragma once
+
+#include "evr/core/frame.h"
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+
+namespace evr::rxbuf {
+
+class receive_buffer : public sc_core::sc_module {
+public:
+    receive_buffer(sc_core::sc_module_name name, std::uint64_t size_bytes,
+                   std::uint32_t addrq_entries);
+
+    bool has_room(std::uint32_t orig_len) const {
+        return m_bytes + orig_len <= m_size && m_addrq.size() < m_addrq_entries;
+    }
+    void push(core::frame_slot* f);
+
+    bool empty() const { return m_addrq.empty(); }
+    core::frame_slot* head() const { return m_addrq.front(); }
+    // The head pointer moves past the head record (its bytes stay until released).
+    void pop_head() { m_addrq.pop_front(); }
+    // An engine finished reading `f` out; the last reader frees its bytes.
+    // Returns true when the frame's bytes were freed (the caller recycles the slot).
+    bool release(core::frame_slot* f);
+
+    const sc_core::sc_event& arrived() const { return m_arrived; }
+    const sc_core::sc_event& freed() const { return m_freed; }
+
+    std::uint64_t bytes() const { return m_bytes; }
+    std::uint64_t high_water_bytes() const { return m_high_water; }
+    std::size_t records() const { return m_addrq.size(); }
+    std::uint64_t size_bytes() const { return m_size; }
+
+private:
+    std::uint64_t m_size;
+    std::uint32_t m_addrq_entries;
+    std::uint64_t m_bytes = 0;
+    std::uint64_t m_high_water = 0;
+    std::deque<core::frame_slot*> m_addrq;
+    sc_core::sc_event m_arrived;
+    sc_core::sc_event m_freed;
+};
+
+} // namespace evr::rxbuf

@@ -1,0 +1,112 @@
+#include "evr/store/store_engine.h"
+
+namespace evr::store {
+
+store_engine::store_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
+                           const store_params& params, rxbuf::receive_buffer& rx,
+                           core::frame_pool& pool, core::buffer_headers& headers,
+                           allocator::allocator& alloc, core::frame_events& events,
+                           const fifo_queues& queues)
+    : engine_base(name, clock), fifo_out("fifo_out"), sram_out("sram_out"), m_params(params),
+      m_rx(rx), m_pool(pool), m_headers(headers), m_alloc(alloc), m_events(events),
+      m_queues(queues), m_fifo(fifo_out) {
+    m_sram_payload.set_extension(&m_ext);
+    SC_THREAD(run);
+}
+
+void store_engine::push(const store_job& job) {
+    m_jobs.push_back(job);
+    m_work.notify(sc_core::SC_ZERO_TIME);
+}
+
+// Smallest class that fits, else the next larger ones: a frame is never split.
+bool store_engine::try_alloc(std::uint32_t orig_len, std::uint32_t& buffer, std::uint32_t& addr) {
+    for (std::uint32_t c = 0; c < m_params.classes.size(); ++c) {
+        if (m_params.classes[c] < orig_len)
+            continue;
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        const fifo_cmd& cmd = m_fifo.alloc(c, d);
+        sync(d);
+        if (cmd.rsp.result == fifo_result::ok) {
+            buffer = cmd.rsp.buffer;
+            addr = cmd.rsp.addr;
+            if (on_allocated)
+                on_allocated();
+            return true;
+        }
+    }
+    if (on_allocated)
+        on_allocated(); // an empty pool is news for the manager
+    return false;
+}
+
+void store_engine::run() {
+    for (;;) {
+        while (m_jobs.empty()) {
+            m_busy = false;
+            wait(m_work);
+        }
+        m_busy = true;
+        const store_job job = m_jobs.front();
+        m_jobs.pop_front();
+        core::frame_slot* f = job.frame;
+        const bool numbered = m_queues.is_numbered(job.queue);
+
+        std::uint32_t buffer = 0;
+        std::uint32_t addr = 0;
+        bool ok = try_alloc(f->orig_len, buffer, addr);
+        // Option "wait": hold the frame while the receive buffer keeps absorbing the wire.
+        while (!ok && m_params.wait_for_buffer) {
+            ++m_waits;
+            wait(m_freed);
+            ok = try_alloc(f->orig_len, buffer, addr);
+        }
+        if (!ok) {
+            if (numbered)
+                m_alloc.remove_stored(m_queues.connection_of(job.queue));
+            core::copy_view v{f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len,
+                              m_clock.now()};
+            m_events.dropped(v, core::drop_reason::no_buffer);
+            if (m_rx.release(f))
+                m_pool.put(f);
+            if (on_submitted && numbered)
+                on_submitted(job.queue); // the connection may have nothing stored any more
+            continue;
+        }
+
+        core::buffer_header& h = m_headers[buffer];
+        h.index = f->index;
+        h.ts_ns = f->ts_ns;
+        h.arrival = f->arrival;
+        h.orig_len = f->orig_len;
+        h.cap_len = f->cap_len;
+        h.addr = addr;
+        h.cls = f->cls;
+        h.conn = f->conn;
+
+        // Timing follows the original length; the SRAM keeps the captured bytes.
+        m_ext.orig_len = f->orig_len;
+        m_sram_payload.set_command(tlm::TLM_WRITE_COMMAND);
+        m_sram_payload.set_address(addr);
+        m_sram_payload.set_data_ptr(f->bytes.data());
+        m_sram_payload.set_data_length(f->cap_len);
+        m_sram_payload.set_streaming_width(f->cap_len);
+        m_sram_payload.set_byte_enable_ptr(nullptr);
+        m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        sram_out->b_transport(m_sram_payload, d);
+        if (m_sram_payload.is_response_error())
+            SC_REPORT_FATAL(name(), "data store write out of range");
+        sync(d);
+        if (m_rx.release(f))
+            m_pool.put(f);
+
+        m_fifo.enqueue(job.queue, buffer, h.cap_len, static_cast<std::uint32_t>(h.index), d);
+        sync(d);
+        ++m_stored;
+        if (on_submitted)
+            on_submitted(job.queue);
+    }
+}
+
+} // namespace evr::store
