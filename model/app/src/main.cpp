@@ -7,12 +7,16 @@
 #include <cstdlib>
 
 int sc_main(int argc, char* argv[]) {
-    // Output is for the user: no kernel banner, no note that our own sc_stop() stopped it.
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-    sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOPPED_,
-                                            sc_core::SC_DO_NOTHING);
+    // Output is for the user: no note that our own sc_stop() ended the simulation.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     const evr::app::cli_parse parsed = evr::app::parse_cli(argc, argv);
     if (!parsed.options)
         return parsed.exit_status;
     return evr::app::run(*parsed.options);
+}
+
+// Our own entry point, so the kernel banner can be switched off before SystemC starts.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    return sc_core::sc_elab_and_sim(argc, argv);
 }
