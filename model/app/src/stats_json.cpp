@@ -44,7 +44,8 @@ nlohmann::json make_stats(const run_facts& f) {
                   {"frames", rec.input_frames()},
                   {"bytes", rec.input_bytes()},
                   {"connections_learned", f.learned},
-                  {"clamped_timestamps", r.adapter().stats().clamped_timestamps}};
+                  {"clamped_timestamps", r.adapter().stats().clamped_timestamps},
+                  {"shortened_gaps", r.adapter().stats().shortened_gaps}};
     j["config"] = {{"policy", config::to_string(f.cfg.router.policy)},
                    {"ordering", config::to_string(f.cfg.router.ordering)},
                    {"fifo", config::to_string(f.cfg.fifo.backend)},

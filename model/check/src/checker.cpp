@@ -94,11 +94,22 @@ std::uint64_t mac_key(std::uint64_t mac, std::uint16_t vlan) {
 std::uint64_t ipv4_key(std::uint32_t ip, std::uint16_t vlan) {
     return (std::uint64_t{vlan} << 32) | ip;
 }
-std::string ipv6_key(const std::uint8_t* ip, std::uint16_t vlan) {
-    std::string k(18, '\0');
+} // namespace
+
+std::size_t checker::ipv6_hash::operator()(const ipv6_key_t& k) const {
+    std::uint64_t h = 1469598103934665603ULL; // FNV-1a: plain and good enough for a table
+    for (std::uint8_t b : k)
+        h = (h ^ b) * 1099511628211ULL;
+    return static_cast<std::size_t>(h);
+}
+
+namespace {
+
+checker::ipv6_key_t ipv6_key(const std::uint8_t* ip, std::uint16_t vlan) {
+    checker::ipv6_key_t k{};
     std::memcpy(k.data(), ip, 16);
-    k[16] = static_cast<char>(vlan >> 8);
-    k[17] = static_cast<char>(vlan & 0xff);
+    k[16] = static_cast<std::uint8_t>(vlan >> 8);
+    k[17] = static_cast<std::uint8_t>(vlan & 0xff);
     return k;
 }
 
@@ -324,13 +335,13 @@ checker::frame_rec* checker::find(std::uint64_t index, const char* what,
     auto it = m_frames.find(index);
     if (it != m_frames.end())
         return it->second.get();
-    const std::string head = "frame " + std::to_string(index) + " -> " + conn_name(conn) + ": ";
+    auto head = [&] { return "frame " + std::to_string(index) + " -> " + conn_name(conn) + ": "; };
     if (index < m_next_index)
         // Resolved so long ago that it left resolved_window: whatever comes now is one
         // resolution too many.
-        violation(m_v.duplicates, head + what + " after the frame was fully resolved");
+        violation(m_v.duplicates, head() + what + " after the frame was fully resolved");
     else
-        violation(m_v.protocol_errors, head + what + " of a frame never input");
+        violation(m_v.protocol_errors, head() + what + " of a frame never input");
     return nullptr;
 }
 
@@ -354,51 +365,53 @@ void checker::on_delivered(const core::copy_view& copy, core::path_kind path) {
     frame_rec* f = find(copy.index, "delivery", copy.conn);
     if (!f)
         return;
-    const std::string head =
-        "frame " + std::to_string(copy.index) + " -> " + conn_name(copy.conn) + ": ";
+    // Messages are built only on a violation: this runs for every copy of every frame.
+    auto head = [&] {
+        return "frame " + std::to_string(copy.index) + " -> " + conn_name(copy.conn) + ": ";
+    };
     if (!copy.conn) {
-        violation(m_v.protocol_errors, head + "delivery without a connection");
+        violation(m_v.protocol_errors, head() + "delivery without a connection");
         return;
     }
     const std::uint32_t conn = *copy.conn;
     if (conn >= m_conns.size()) {
-        violation(m_v.misrouted, head + "delivered to a connection that does not exist");
+        violation(m_v.misrouted, head() + "delivered to a connection that does not exist");
         return;
     }
     const std::size_t slot = f->slot_of(conn);
     if (slot == f->targets.size()) {
         if (f->vlan_unknown || m_conns[conn].vlan != f->vlan) {
             violation(m_v.vlan_crossings,
-                      head + "delivered across VLANs: frame " +
+                      head() + "delivered across VLANs: frame " +
                           (f->vlan_unknown ? std::string("VLAN unknown") : vlan_text(f->vlan)) +
                           ", connection " + vlan_text(m_conns[conn].vlan));
         } else {
-            violation(m_v.misrouted, head + "misrouted: not a destination of this " +
+            violation(m_v.misrouted, head() + "misrouted: not a destination of this " +
                                          to_string(f->cls) + " frame");
         }
         return;
     }
     if (f->state[slot] != copy_state::pending) {
-        violation(m_v.duplicates, head + (f->state[slot] == copy_state::delivered
-                                              ? "duplicate delivery"
-                                              : "delivered after it was dropped"));
+        violation(m_v.duplicates, head() + (f->state[slot] == copy_state::delivered
+                                                ? "duplicate delivery"
+                                                : "delivered after it was dropped"));
         return;
     }
 
     // Byte-exact: what the VM receives is what came off the wire.
     if (copy.cap_len != f->cap_len || copy.orig_len != f->orig_len) {
         violation(m_v.length_mismatches,
-                  head + "delivered cap_len/orig_len " + std::to_string(copy.cap_len) + "/" +
+                  head() + "delivered cap_len/orig_len " + std::to_string(copy.cap_len) + "/" +
                       std::to_string(copy.orig_len) + ", input " + std::to_string(f->cap_len) +
                       "/" + std::to_string(f->orig_len) + " (" + core::to_string(path) + " path)");
     } else if (f->cap_len != 0 && !copy.data) {
-        violation(m_v.byte_mismatches, head + "delivered without data");
+        violation(m_v.byte_mismatches, head() + "delivered without data");
     } else if (f->cap_len != 0 && std::memcmp(copy.data, f->bytes.data(), f->cap_len) != 0) {
         std::uint32_t at = 0;
         while (copy.data[at] == f->bytes[at])
             ++at;
         std::ostringstream os;
-        os << head << "byte " << at << " is 0x" << std::hex << unsigned{copy.data[at]}
+        os << head() << "byte " << at << " is 0x" << std::hex << unsigned{copy.data[at]}
            << ", input 0x" << unsigned{f->bytes[at]} << std::dec << " (" << core::to_string(path)
            << " path)";
         violation(m_v.byte_mismatches, os.str());
@@ -413,7 +426,7 @@ void checker::on_delivered(const core::copy_view& copy, core::path_kind path) {
                              : o.last_by_class[static_cast<std::size_t>(f->cls)];
     if (idx < last)
         violation(m_v.order_violations,
-                  head + "out of order: " + to_string(f->cls) + " frame delivered after frame " +
+                  head() + "out of order: " + to_string(f->cls) + " frame delivered after frame " +
                       std::to_string(last) +
                       (m_mode == ordering_mode::strict ? " (strict)" : " of the same class"));
     last = std::max(last, idx);
@@ -426,37 +439,40 @@ void checker::on_dropped(const core::copy_view& copy, core::drop_reason reason) 
     frame_rec* f = find(copy.index, "drop", copy.conn);
     if (!f)
         return;
-    const std::string head = "frame " + std::to_string(copy.index) + " -> " + conn_name(copy.conn) +
-                             ": dropped (" + std::string(core::to_string(reason)) + ") ";
+    auto head = [&] {
+        return "frame " + std::to_string(copy.index) + " -> " + conn_name(copy.conn) +
+               ": dropped (" + std::string(core::to_string(reason)) + ") ";
+    };
 
     if (!copy.conn) {
         ++m_v.frames_dropped_whole;
         if (f->resolved) {
-            violation(m_v.duplicates, head + "but the frame was already fully resolved");
+            violation(m_v.duplicates, head() + "but the frame was already fully resolved");
             return;
         }
         if (f->pending != f->targets.size()) {
-            violation(m_v.duplicates,
-                      head + "but " + std::to_string(f->targets.size() - f->pending) + " of its " +
-                          std::to_string(f->targets.size()) + " copies were already resolved");
+            violation(m_v.duplicates, head() + "but " +
+                                          std::to_string(f->targets.size() - f->pending) +
+                                          " of its " + std::to_string(f->targets.size()) +
+                                          " copies were already resolved");
         } else if (is_routing_reason(reason)) {
             // "Nobody to deliver to" must be true, and name the right kind of nobody.
             const auto want = f->cls == traffic_class::unicast
                                   ? core::drop_reason::unknown_destination
                                   : core::drop_reason::no_member;
             if (!f->targets.empty())
-                violation(m_v.bad_drops, head + "but the " + std::string(to_string(f->cls)) +
+                violation(m_v.bad_drops, head() + "but the " + std::string(to_string(f->cls)) +
                                              " frame has " + std::to_string(f->targets.size()) +
                                              " destination(s), first " +
                                              conn_name(f->targets.front()));
             else if (reason != want)
-                violation(m_v.bad_drops, head + "but a " + std::string(to_string(f->cls)) +
+                violation(m_v.bad_drops, head() + "but a " + std::string(to_string(f->cls)) +
                                              " frame without destinations is dropped " +
                                              std::string(core::to_string(want)));
         } else if (!is_any_frame_reason(reason) && f->targets.empty()) {
             // A resource shortage cannot be the reason to drop a frame nobody wants.
             violation(m_v.bad_drops,
-                      head + "but the frame has no destination (expected " +
+                      head() + "but the frame has no destination (expected " +
                           (f->cls == traffic_class::unicast ? "unknown_destination" : "no_member") +
                           ")");
         }
@@ -473,17 +489,17 @@ void checker::on_dropped(const core::copy_view& copy, core::drop_reason reason) 
     const std::uint32_t conn = *copy.conn;
     const std::size_t slot = f->slot_of(conn);
     if (slot == f->targets.size()) {
-        violation(m_v.bad_drops, head + "but that copy was not expected");
+        violation(m_v.bad_drops, head() + "but that copy was not expected");
         return;
     }
     if (f->state[slot] != copy_state::pending) {
-        violation(
-            m_v.duplicates,
-            head + (f->state[slot] == copy_state::delivered ? "after it was delivered" : "twice"));
+        violation(m_v.duplicates,
+                  head() + (f->state[slot] == copy_state::delivered ? "after it was delivered"
+                                                                    : "twice"));
         return;
     }
     if (is_routing_reason(reason))
-        violation(m_v.bad_drops, head + "but the connection is a destination of the frame");
+        violation(m_v.bad_drops, head() + "but the connection is a destination of the frame");
     ++m_v.copies_dropped;
     resolve_copy(*f, slot, copy_state::dropped);
     release_if_done(*f);

@@ -20,7 +20,13 @@ adapter::adapter(sc_core::sc_module_name name, const core::clock_domain& clock,
 
 std::uint64_t adapter::to_trace_ns(core::cycle_t cycle) const {
     const core::cycle_t rel = cycle > m_origin ? cycle - m_origin : 0;
-    return m_stats.first_ts_ns + m_clock.to_ns(rel);
+    std::uint64_t skipped = 0;
+    for (auto it = m_skips.rbegin(); it != m_skips.rend(); ++it)
+        if (cycle >= it->cycle) {
+            skipped = it->skipped_ns;
+            break;
+        }
+    return m_stats.first_ts_ns + m_clock.to_ns(rel) + skipped;
 }
 
 void adapter::run() {
@@ -31,6 +37,7 @@ void adapter::run() {
     const double origin_ps = static_cast<double>(m_origin) * period_ps;
     double wire_free_ps = origin_ps; // when the wire can start the next preamble
     std::uint64_t prev_ts = 0;
+    std::uint64_t skipped_ns = 0; // total of the shortened gaps so far
     source_frame in;
     std::uint64_t index = 0;
 
@@ -44,12 +51,17 @@ void adapter::run() {
             ++m_stats.clamped_timestamps;
             ts = prev_ts;
         }
+        if (ts - prev_ts > m_params.max_gap_ns && m_params.replay_timestamps) {
+            skipped_ns += ts - prev_ts - m_params.max_gap_ns;
+            ++m_stats.shortened_gaps;
+        }
         prev_ts = ts;
         const std::uint32_t orig_len = std::max(in.orig_len, in.cap_len);
 
         double start_ps = wire_free_ps;
         if (m_params.replay_timestamps) {
-            const double ts_ps = origin_ps + static_cast<double>(ts - m_stats.first_ts_ns) * 1000.0;
+            const double ts_ps =
+                origin_ps + static_cast<double>(ts - m_stats.first_ts_ns - skipped_ns) * 1000.0;
             if (ts_ps >= wire_free_ps)
                 start_ps = ts_ps;
             else if (index != 0)
@@ -59,6 +71,8 @@ void adapter::run() {
             start_ps + (m_params.preamble_bytes + orig_len + m_params.fcs_bytes) * m_ps_per_byte;
         wire_free_ps = end_ps + m_params.ifg_bytes * m_ps_per_byte;
         const auto arrival = static_cast<core::cycle_t>(std::ceil(end_ps / period_ps - 1e-9));
+        if (m_skips.empty() ? skipped_ns != 0 : m_skips.back().skipped_ns != skipped_ns)
+            m_skips.push_back({static_cast<core::cycle_t>(start_ps / period_ps), skipped_ns});
         wait(m_clock.until(arrival));
 
         core::frame_slot* f = m_pool.get();

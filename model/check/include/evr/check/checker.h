@@ -93,6 +93,12 @@ public:
     // Same, naming the parked frames: each must be unresolved, every other frame resolved.
     verdict finish(const std::vector<std::uint64_t>& parked_indices);
 
+    // (IPv6 address, VLAN) as one key; public only so checker.cpp's helpers can build it.
+    using ipv6_key_t = std::array<std::uint8_t, 18>;
+    struct ipv6_hash {
+        std::size_t operator()(const ipv6_key_t& k) const;
+    };
+
     // Frames currently tracked (memory is bounded by frames in flight, not by run length).
     std::size_t frames_in_flight() const { return m_frames.size() - m_resolved.size(); }
 
@@ -126,9 +132,9 @@ private:
     ordering_mode m_mode;
 
     // The checker's own tables, keyed plainly (see make_*_key in checker.cpp).
-    std::unordered_map<std::uint64_t, std::uint32_t> m_l2;   // (MAC, VLAN) -> connection
-    std::unordered_map<std::uint64_t, std::uint32_t> m_ipv4; // (IPv4, VLAN) -> connection
-    std::unordered_map<std::string, std::uint32_t> m_ipv6;   // (IPv6, VLAN) -> connection
+    std::unordered_map<std::uint64_t, std::uint32_t> m_l2;           // (MAC, VLAN) -> connection
+    std::unordered_map<std::uint64_t, std::uint32_t> m_ipv4;         // (IPv4, VLAN) -> connection
+    std::unordered_map<ipv6_key_t, std::uint32_t, ipv6_hash> m_ipv6; // (IPv6, VLAN) -> conn
     std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> m_vlan_members;
     std::unordered_map<std::uint64_t, group_info> m_groups; // (MAC, VLAN or any) -> members
 

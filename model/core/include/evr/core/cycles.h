@@ -24,7 +24,11 @@ public:
     cycle_t to_cycles(const sc_core::sc_time& t) const {
         return static_cast<cycle_t>(t.value() / m_period.value());
     }
-    sc_core::sc_time duration(cycle_t cycles) const { return m_period * static_cast<double>(cycles); }
+    // Integer arithmetic: a double would lose whole picoseconds after 2^53 ps (~104 days of
+    // trace time) and put events between clock edges.
+    sc_core::sc_time duration(cycle_t cycles) const {
+        return sc_core::sc_time::from_value(m_period.value() * cycles);
+    }
     // Time from now until the edge of `cycle` (zero when it is now or past).
     sc_core::sc_time until(cycle_t cycle) const {
         const cycle_t n = now();

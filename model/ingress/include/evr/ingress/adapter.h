@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <vector>
 
 namespace evr::ingress {
 
@@ -23,6 +24,10 @@ struct adapter_params {
     std::uint32_t max_frame_bytes = 9216;
     bool replay_timestamps = true; // false: back to back at line rate
     std::uint64_t max_packets = 0; // 0: all
+    // Idle gaps in the input longer than this are shortened to it: SystemC time ends after
+    // 2^64 ps (213 days) and captures merged over years exist. The router is long idle by
+    // then; delivery timestamps keep the input's time base (see to_trace_ns).
+    std::uint64_t max_gap_ns = 1'000'000'000;
 };
 
 struct adapter_stats {
@@ -30,6 +35,7 @@ struct adapter_stats {
     std::uint64_t bytes = 0;
     std::uint64_t clamped_timestamps = 0; // went backwards: replayed at the previous time
     std::uint64_t late_frames = 0;        // wire busy at the timestamp: sent when it freed
+    std::uint64_t shortened_gaps = 0;     // idle gaps longer than max_gap_ns
     core::cycle_t first_arrival = 0;
     core::cycle_t last_arrival = 0;
     std::uint64_t first_ts_ns = 0;
@@ -61,6 +67,12 @@ private:
     const sc_core::sc_event& m_start;
     double m_ps_per_byte;
     core::cycle_t m_origin = 0; // cycle the first frame's timestamp maps to
+    // Shortened gaps: from `cycle` on, trace time = simulated time + `skipped_ns`.
+    struct time_skip {
+        core::cycle_t cycle;
+        std::uint64_t skipped_ns;
+    };
+    std::vector<time_skip> m_skips;
     bool m_done = false;
     sc_core::sc_event m_done_event;
     adapter_stats m_stats;
