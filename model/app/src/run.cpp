@@ -2,6 +2,7 @@
 
 #include "evr/app/scenario.h"
 #include "evr/app/stats_json.h"
+#include "evr/check/checker.h"
 #include "evr/common/error.h"
 #include "evr/config/config.h"
 #include "evr/output/run_recorder.h"
@@ -117,14 +118,35 @@ int run(const cli_options& opts) {
         const ingress::adapter* ad = &top.adapter();
         output::run_recorder recorder(ro, prep.names,
                                       [ad](core::cycle_t c) { return ad->to_trace_ns(c); });
+        check::checker checker(prep.scenario.connections, prep.scenario.groups,
+                               prep.scenario.default_connection,
+                               cfg.router.ordering == config::ordering_mode::strict
+                                   ? check::ordering_mode::strict
+                                   : check::ordering_mode::connection);
+        // The checker listens first: it must see each input before the recorder's drops.
+        top.add_listener(&checker);
         top.add_listener(&recorder);
         top.open_frames = [&recorder]() { return recorder.open_frames(); };
 
         sc_core::sc_start();
         const core::cycle_t end_cycle = top.clock().now();
-        const std::uint64_t parked = recorder.open_frames();
+        const std::vector<std::uint64_t> parked_indices = recorder.open_indices();
+        const std::uint64_t parked = parked_indices.size();
         recorder.park_open_frames(end_cycle);
         recorder.close();
+
+        // Buffer conservation, judged from the FIFO's own lists.
+        const elastic_fifo_ref& fifo = top.fifo();
+        std::uint64_t free_normal = 0;
+        for (std::uint32_t c = 0; c < top.queues().classes; ++c)
+            free_normal += fifo.free_count(c);
+        const std::uint64_t bound = fifo.live_normal();
+        checker.check_buffers(bound, free_normal, parked ? bound - free_normal : 0,
+                              cfg.fifo.indirect_buffers, fifo.indirect_free_count());
+        const check::verdict verdict = checker.finish(parked_indices);
+        std::string fifo_problem = fifo.check_invariants();
+        if (fifo_problem.empty() && parked == 0)
+            fifo_problem = fifo.check_drained();
 
         run_facts facts(cfg, top, recorder);
         facts.input_name = prep.input_name;
@@ -133,11 +155,23 @@ int run(const cli_options& opts) {
         facts.sim_cycles = end_cycle;
         facts.wall_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-        facts.checker = nlohmann::json::object();
+        facts.checker = check::to_json(verdict);
+        facts.checker["fifo_invariants"] = fifo_problem.empty() ? "ok" : fifo_problem;
+        const bool pass = verdict.pass && fifo_problem.empty();
+        facts.checker["pass"] = pass;
         const nlohmann::json stats = make_stats(facts);
         write_json(opts.outdir + "/stats.json", stats);
         if (!opts.quiet)
             print_summary(stats, opts.outdir);
+        if (!pass) {
+            std::cerr << "evrsim: checker FAILED: " << verdict.violations << " violation(s)";
+            if (!verdict.messages.empty())
+                std::cerr << "; first: " << verdict.messages.front();
+            if (!fifo_problem.empty())
+                std::cerr << "; elastic FIFO: " << fifo_problem;
+            std::cerr << "\n";
+            return exit_check_failed;
+        }
         return exit_ok;
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";

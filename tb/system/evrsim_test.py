@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""System tests of evrsim as a whole process: exit statuses, one-line errors, outputs,
+frame accounting, and every capture of ../shared/pcaps (skipped when absent)."""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+EVRSIM = None
+PCAPS = None
+
+
+def run(*args, outdir=None):
+    cmd = [EVRSIM, *args]
+    if outdir:
+        cmd += ["-o", outdir]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+class Usage(unittest.TestCase):
+    def test_help_documents_contract(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        for word in ["--config", "--outdir", "--set", "--fifo", "--policy", "--vcd", "--fst",
+                     "--trace-from", "--trace-to", "--replay", "--seed", "--max-packets",
+                     "--quiet", "Exit status"]:
+            self.assertIn(word, r.stdout)
+
+    def test_unknown_option_is_usage_error(self):
+        r = run("--no-such-option")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+    def test_bad_policy_value(self):
+        r = run("--policy", "fifo")
+        self.assertEqual(r.returncode, 2)
+
+    def test_config_typo_names_key_and_suggests(self):
+        r = run("--set", "fifo.indirect_bufers=8")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        self.assertIn("fifo.indirect_bufers", r.stderr)
+        self.assertIn("fifo.indirect_buffers", r.stderr)
+
+    def test_missing_trace(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run(os.path.join(d, "nope.pcap"), outdir=d)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("nope.pcap", r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+    def test_unwritable_outdir(self):
+        with tempfile.TemporaryDirectory() as d:
+            blocker = os.path.join(d, "file")
+            open(blocker, "w").close()
+            r = run("--set", "workload.frames=10", outdir=os.path.join(blocker, "out"))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("file/out", r.stderr)
+
+    def test_print_config_round_trips(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("--print-config", "--policy", "hol")
+            self.assertEqual(r.returncode, 0)
+            path = os.path.join(d, "cfg.yaml")
+            with open(path, "w") as f:
+                f.write(r.stdout)
+            again = run("--print-config", "-c", path)
+            self.assertEqual(again.returncode, 0)
+            self.assertEqual(again.stdout, r.stdout)
+            self.assertIn("policy: hol", r.stdout)
+
+
+def accounting(test, outdir):
+    """Every input frame has exactly one packets.csv row; stats add up."""
+    with open(os.path.join(outdir, "stats.json")) as f:
+        stats = json.load(f)
+    frames = stats["input"]["frames"]
+    with open(os.path.join(outdir, "packets.csv")) as f:
+        rows = list(csv.DictReader(f))
+    indices = sorted(int(r["index"]) for r in rows)
+    test.assertEqual(indices, list(range(frames)))
+    delivered = sum(int(r["delivered"]) for r in rows)
+    test.assertEqual(delivered, stats["delivered"]["copies"])
+    for r in rows:
+        if int(r["delivered"]) < int(r["copies"]):
+            test.assertIn("!", r["outcome"], r)  # every missing copy has a drop reason
+    return stats
+
+
+class BuiltIn(unittest.TestCase):
+    def test_policies_account_for_every_frame(self):
+        for policy in ["elastic", "hol", "drop"]:
+            with self.subTest(policy=policy), tempfile.TemporaryDirectory() as d:
+                r = run("--policy", policy, "--set", "workload.frames=20000", "-q", outdir=d)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                stats = accounting(self, d)
+                self.assertEqual(stats["config"]["policy"], policy)
+                self.assertTrue(stats["complete"])
+                self.assertGreater(len(os.listdir(os.path.join(d, "conn"))), 0)
+
+    def test_deterministic_for_a_seed(self):
+        outs = []
+        for _ in range(2):
+            d = tempfile.mkdtemp()
+            r = run("--seed", "7", "--set", "workload.frames=5000", "-q", outdir=d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, "packets.csv")) as f:
+                outs.append(f.read())
+        self.assertEqual(outs[0], outs[1])
+
+
+def index_rows():
+    with open(os.path.join(PCAPS, "INDEX.tsv")) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+class SharedCaptures(unittest.TestCase):
+    def setUp(self):
+        if not PCAPS or not os.path.isfile(os.path.join(PCAPS, "INDEX.tsv")):
+            self.skipTest("shared captures absent")
+
+    def test_every_capture(self):
+        simulated = 0
+        for row in index_rows():
+            path = os.path.join(PCAPS, row["path"])
+            ethernet = row["linktype"] == "1" and row["format"] in ("pcap", "pcapng", "nsec",
+                                                                     "pcap-be")
+            with self.subTest(path=row["path"]), tempfile.TemporaryDirectory() as d:
+                r = run(path, "-q", outdir=d)
+                self.assertIn(r.returncode, (0, 2), r.stderr[-500:])
+                if r.returncode == 2:
+                    self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+                    self.assertIn(row["path"].split("/")[-1], r.stderr)
+                    continue
+                simulated += 1
+                stats = accounting(self, d)
+                if ethernet and "malformed" not in row["notes"] and "fuzz" not in row["path"]:
+                    self.assertEqual(stats["input"]["frames"], int(row["packets"]))
+        self.assertGreater(simulated, 100)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--evrsim", required=True)
+    ap.add_argument("--pcaps", default="")
+    args, rest = ap.parse_known_args()
+    EVRSIM = args.evrsim
+    PCAPS = args.pcaps
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=1)
