@@ -102,6 +102,13 @@ class BuiltIn(unittest.TestCase):
                 self.assertTrue(stats["complete"])
                 self.assertGreater(len(os.listdir(os.path.join(d, "conn"))), 0)
 
+    def test_strict_ordering_passes_checker(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("--set", "router.ordering=strict", "--set", "workload.frames=20000", "-q",
+                    outdir=d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            accounting(self, d)
+
     def test_deterministic_for_a_seed(self):
         outs = []
         for _ in range(2):

@@ -92,8 +92,16 @@ void assist_engine::resolve(std::uint32_t queue) {
         m_table.fan_out(hdr, fast, m_targets);
     }
     wait_cycles(m_params.lookup_latency);
-    if (on_resolved)
-        on_resolved(hdr);
+    // strict ordering: the VLAN's unicast frames may go direct again only once every copy
+    // of this frame sits on its numbered queue, i.e. when this function returns.
+    struct resolved_guard {
+        const assist_engine& self;
+        const lookup::parsed_frame& hdr;
+        ~resolved_guard() {
+            if (self.on_resolved)
+                self.on_resolved(hdr);
+        }
+    } guard{*this, hdr};
 
     if (m_targets.empty()) {
         drop_whole(h, n, h.cls == lookup::frame_class::unknown ? core::drop_reason::unknown_destination
@@ -104,7 +112,8 @@ void assist_engine::resolve(std::uint32_t queue) {
     if (m_targets.size() == 1) {
         // One destination: the normal buffer itself moves to the numbered queue.
         const std::uint32_t k = m_targets.front();
-        m_alloc.add_stored(k);
+        if (h.cls != lookup::frame_class::known) // the parser counted a diverted unicast
+            m_alloc.add_stored(k);
         m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index),
                        d);
         sync(d);
