@@ -97,6 +97,7 @@ public:
             m_bufs[b].use = 1;
             m_bufs[b].len = m_bufs[b].tag = 0;
             r.buffer = b;
+            r.addr = m_bufs[b].addr;
             break;
         }
         case fifo_op::enqueue: {

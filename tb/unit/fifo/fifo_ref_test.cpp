@@ -239,6 +239,13 @@ TEST_F(fifo_ref, special_queues_and_requeue_of_a_held_buffer) {
     expect_consistent();
 }
 
+TEST_F(fifo_ref, alloc_returns_the_buffer_sram_address) {
+    add(0, 0x40);
+    add(0, 0x80);
+    EXPECT_EQ(ok(fifo_cmd::alloc(0)).rsp.addr, 0x40u);
+    EXPECT_EQ(ok(fifo_cmd::alloc(0)).rsp.addr, 0x80u);
+}
+
 TEST_F(fifo_ref, alloc_resets_len_and_tag) {
     add(0, 0x10);
     uint32_t b = alloc(0);
