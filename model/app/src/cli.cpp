@@ -45,15 +45,15 @@ cli_parse parse_cli(int argc, const char* const* argv) {
     auto* vcd = app.add_option("--vcd", o.vcd, "Write a VCD waveform")->type_name("FILE");
     auto* fst = app.add_option("--fst", o.fst, "Write an FST waveform")->type_name("FILE");
     vcd->excludes(fst);
-    app.add_option("--trace-from", o.trace_from, "Start of the waveform window")
-        ->type_name("TIME");
+    app.add_option("--trace-from", o.trace_from, "Start of the waveform window")->type_name("TIME");
     app.add_option("--trace-to", o.trace_to, "End of the waveform window")->type_name("TIME");
     app.add_option("--replay", o.replay, "Trace timing (config replay.mode)")
         ->check(CLI::IsMember({"timestamps", "linerate"}))
         ->type_name("timestamps|linerate");
     app.add_option("--seed", o.seed, "Random seed (config seed)")->type_name("N");
-    app.add_option("--max-packets", o.max_packets, "Stop after N input frames (config "
-                                                   "replay.max_packets)")
+    app.add_option("--max-packets", o.max_packets,
+                   "Stop after N input frames (config "
+                   "replay.max_packets)")
         ->type_name("N");
     app.add_flag("-q,--quiet", o.quiet, "No summary or progress output");
     app.add_flag("--print-config", o.print_config,

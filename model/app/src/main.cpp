@@ -1,10 +1,10 @@
 // evrsim: runs the router model on a trace or the built-in workload (docs/evrsim.md).
-#include "evr/app/cli.h"
-#include "evr/app/run.h"
+#include <cstdlib>
 
 #include <systemc>
 
-#include <cstdlib>
+#include "evr/app/cli.h"
+#include "evr/app/run.h"
 
 int sc_main(int argc, char* argv[]) {
     // Output is for the user: no note that our own sc_stop() ended the simulation.

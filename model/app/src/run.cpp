@@ -1,15 +1,5 @@
 #include "evr/app/run.h"
 
-#include "evr/app/scenario.h"
-#include "evr/app/stats_json.h"
-#include "evr/check/checker.h"
-#include "evr/common/error.h"
-#include "evr/config/config.h"
-#include "evr/output/run_recorder.h"
-#include "evr/router/router.h"
-
-#include <systemc>
-
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -17,6 +7,16 @@
 #include <iostream>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <systemc>
+
+#include "evr/app/scenario.h"
+#include "evr/app/stats_json.h"
+#include "evr/check/checker.h"
+#include "evr/common/error.h"
+#include "evr/config/config.h"
+#include "evr/output/run_recorder.h"
+#include "evr/router/router.h"
 
 namespace evr::app {
 
@@ -64,10 +64,11 @@ void print_summary(const nlohmann::json& s, const std::string& outdir) {
               << s["input"]["source"].get<std::string>() << ", policy "
               << s["config"]["policy"].get<std::string>() << "\n"
               << "  delivered " << s["delivered"]["frames"].get<std::uint64_t>() << " frames ("
-              << s["delivered"]["copies"].get<std::uint64_t>() << " copies: "
-              << s["delivered"]["paths"]["direct"].get<std::uint64_t>() << " direct, "
-              << s["delivered"]["paths"]["stored"].get<std::uint64_t>() << " stored, "
-              << s["delivered"]["paths"]["assisted"].get<std::uint64_t>() << " assisted)\n"
+              << s["delivered"]["copies"].get<std::uint64_t>()
+              << " copies: " << s["delivered"]["paths"]["direct"].get<std::uint64_t>()
+              << " direct, " << s["delivered"]["paths"]["stored"].get<std::uint64_t>()
+              << " stored, " << s["delivered"]["paths"]["assisted"].get<std::uint64_t>()
+              << " assisted)\n"
               << "  dropped " << d["total"].get<std::uint64_t>();
     bool first = true;
     for (auto it = d["by_reason"].begin(); it != d["by_reason"].end(); ++it) {
@@ -83,7 +84,8 @@ void print_summary(const nlohmann::json& s, const std::string& outdir) {
               << s["sim"]["wall_seconds"].get<double>() << " s wall\n";
     if (s["checker"].contains("pass"))
         std::cerr << "  checker: " << (s["checker"]["pass"].get<bool>() ? "pass" : "FAIL") << "\n";
-    std::cerr << "  outputs: " << outdir << "/ (stats.json, packets.csv, conn/*.pcap, dropped.pcap)\n";
+    std::cerr << "  outputs: " << outdir
+              << "/ (stats.json, packets.csv, conn/*.pcap, dropped.pcap)\n";
 }
 
 } // namespace

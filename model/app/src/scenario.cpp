@@ -1,12 +1,12 @@
 #include "evr/app/scenario.h"
 
+#include <cmath>
+
 #include "evr/common/error.h"
 #include "evr/host/vm_farm.h"
 #include "evr/lookup/learner.h"
 #include "evr/trace/pcap_reader.h"
 #include "evr/workload/builtin_workload.h"
-
-#include <cmath>
 
 namespace evr::app {
 
@@ -136,9 +136,11 @@ prepared_scenario prepare_scenario(const config::config& cfg,
         for (const auto& s : w->stalls()) {
             host::stall_episode e;
             e.conn = s.vm;
-            e.start = static_cast<core::cycle_t>(static_cast<double>(s.start_ns) / clock.period_ns());
+            e.start =
+                static_cast<core::cycle_t>(static_cast<double>(s.start_ns) / clock.period_ns());
             e.duration = std::max<core::cycle_t>(
-                1, static_cast<core::cycle_t>(static_cast<double>(s.duration_ns) / clock.period_ns()));
+                1,
+                static_cast<core::cycle_t>(static_cast<double>(s.duration_ns) / clock.period_ns()));
             sc.stalls.push_back(e);
         }
         p.source = std::make_unique<workload_source>(w);

@@ -51,12 +51,11 @@ nlohmann::json make_stats(const run_facts& f) {
                    {"fifo", config::to_string(f.cfg.fifo.backend)},
                    {"clock_mhz", f.cfg.clock.freq_mhz},
                    {"seed", f.cfg.seed}};
-    j["delivered"] = {{"frames", rec.delivered_frames()},
-                      {"copies", rec.delivered_copies()},
-                      {"paths",
-                       {{"direct", rec.paths()[0]},
-                        {"stored", rec.paths()[1]},
-                        {"assisted", rec.paths()[2]}}}};
+    j["delivered"] = {
+        {"frames", rec.delivered_frames()},
+        {"copies", rec.delivered_copies()},
+        {"paths",
+         {{"direct", rec.paths()[0]}, {"stored", rec.paths()[1]}, {"assisted", rec.paths()[2]}}}};
     nlohmann::json drops = nlohmann::json::object();
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < core::drop_reason_count; ++i) {
@@ -73,7 +72,8 @@ nlohmann::json make_stats(const run_facts& f) {
         c["name"] = rec.names()[k];
         c["frames"] = t.frames;
         c["bytes"] = t.bytes;
-        c["paths"] = {{"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
+        c["paths"] = {
+            {"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
         c["dropped"] = t.dropped;
         c["latency"] = latency_json(t.latency, f.cfg.output.latency_percentiles, period_ns);
         conns.push_back(std::move(c));
@@ -95,7 +95,8 @@ nlohmann::json make_stats(const run_facts& f) {
     j["elastic_fifo"] = {
         {"descriptors", r.descriptors()},
         {"pools", pools},
-        {"indirect", {{"total", f.cfg.fifo.indirect_buffers}, {"free_at_end", fifo.indirect_free_count()}}},
+        {"indirect",
+         {{"total", f.cfg.fifo.indirect_buffers}, {"free_at_end", fifo.indirect_free_count()}}},
         {"special_high_water",
          {{"broadcast", fifo.high_water(q.special(fifo_special::broadcast))},
           {"multicast", fifo.high_water(q.special(fifo_special::multicast))},
@@ -110,16 +111,12 @@ nlohmann::json make_stats(const run_facts& f) {
         {"pool_shrunk", r.pools().shrunk()}};
     j["receive_buffer"] = {{"size_bytes", r.rx().size_bytes()},
                            {"high_water_bytes", r.rx().high_water_bytes()}};
-    j["engines"] = {{"parser_frames", r.head().frames()},
-                    {"hol_waits", r.head().hol_waits()},
-                    {"store_frames", r.storer().stored()},
-                    {"store_waits", r.storer().waits()},
-                    {"assist_frames", r.assister().frames()},
-                    {"assist_copies", r.assister().copies()},
-                    {"local_frames", r.local().frames()},
-                    {"local_refusals", r.local().grants_refused()},
-                    {"send_frames", r.sender().frames()},
-                    {"stall_episodes", r.vms().stall_episodes()}};
+    j["engines"] = {
+        {"parser_frames", r.head().frames()},     {"hol_waits", r.head().hol_waits()},
+        {"store_frames", r.storer().stored()},    {"store_waits", r.storer().waits()},
+        {"assist_frames", r.assister().frames()}, {"assist_copies", r.assister().copies()},
+        {"local_frames", r.local().frames()},     {"local_refusals", r.local().grants_refused()},
+        {"send_frames", r.sender().frames()},     {"stall_episodes", r.vms().stall_episodes()}};
     j["parked_at_end"] = f.parked;
     j["checker"] = f.checker;
     j["sim"] = {{"cycles", f.sim_cycles},

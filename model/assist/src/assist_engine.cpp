@@ -50,9 +50,8 @@ void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffe
     p.set_data_ptr(m_drop_bytes.data());
     p.set_data_length(h.cap_len);
     sram_out->transport_dbg(p); // for dropped.pcap only: no simulated cost
-    m_events.dropped({h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len,
-                      m_clock.now()},
-                     r);
+    m_events.dropped(
+        {h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()}, r);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     const fifo_cmd& rel = m_fifo.release(buffer, d);
     sync(d);
@@ -104,8 +103,9 @@ void assist_engine::resolve(std::uint32_t queue) {
     } guard{*this, hdr};
 
     if (m_targets.empty()) {
-        drop_whole(h, n, h.cls == lookup::frame_class::unknown ? core::drop_reason::unknown_destination
-                                                            : core::drop_reason::no_member);
+        drop_whole(h, n,
+                   h.cls == lookup::frame_class::unknown ? core::drop_reason::unknown_destination
+                                                         : core::drop_reason::no_member);
         return;
     }
     m_events.fanout(h.index, static_cast<std::uint32_t>(m_targets.size()));
@@ -114,8 +114,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         const std::uint32_t k = m_targets.front();
         if (h.cls != lookup::frame_class::known) // the parser counted a diverted unicast
             m_alloc.add_stored(k);
-        m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index),
-                       d);
+        m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index), d);
         sync(d);
         ++m_copies;
         if (on_linked)
@@ -134,9 +133,9 @@ void assist_engine::resolve(std::uint32_t queue) {
             p.set_data_ptr(m_drop_bytes.data());
             p.set_data_length(h.cap_len);
             sram_out->transport_dbg(p);
-            m_events.dropped({h.index, k, m_drop_bytes.data(), h.cap_len, h.orig_len,
-                              m_clock.now()},
-                             core::drop_reason::no_indirect);
+            m_events.dropped(
+                {h.index, k, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()},
+                core::drop_reason::no_indirect);
             continue;
         }
         ++m_copies;

@@ -1,9 +1,9 @@
-#include "evr/common/error.h"
-#include "evr/host/vm_farm.h"
-
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+
+#include "evr/common/error.h"
+#include "evr/host/vm_farm.h"
 
 namespace evr::host {
 
@@ -48,7 +48,8 @@ std::vector<stall_episode> read_availability_trace(const std::string& path,
         if (it == by_name.end())
             throw input_error(where + ": unknown connection '" + conn + "'");
         const std::uint32_t k = it->second;
-        const core::cycle_t cycle = static_cast<core::cycle_t>(static_cast<double>(ns) / clock.period_ns());
+        const core::cycle_t cycle =
+            static_cast<core::cycle_t>(static_cast<double>(ns) / clock.period_ns());
         if (event == "stall") {
             if (open.count(k))
                 continue; // already stalled

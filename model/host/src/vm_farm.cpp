@@ -48,8 +48,7 @@ void vm_farm::on_host_write(const mem::frame_ext& frame, const std::uint8_t* dat
                             std::uint32_t cap_len, core::cycle_t cycle) {
     m_alloc.return_credit();
     ++m_delivered;
-    m_events.delivered({frame.index, frame.conn, data, cap_len, frame.orig_len, cycle},
-                       frame.path);
+    m_events.delivered({frame.index, frame.conn, data, cap_len, frame.orig_len, cycle}, frame.path);
     vm_state& vm = m_vms[frame.conn];
     vm.inbox.push_back(m_alloc.buffers_needed(frame.conn, frame.orig_len));
     if (!vm.serving && !vm.stalled)

@@ -1,20 +1,18 @@
 #include "evr/ingress/adapter.h"
 
-#include "evr/lookup/parsed_frame.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "evr/lookup/parsed_frame.h"
 
 namespace evr::ingress {
 
 adapter::adapter(sc_core::sc_module_name name, const core::clock_domain& clock,
                  const adapter_params& params, frame_source& source, rxbuf::receive_buffer& rx,
-                 core::frame_pool& pool, core::frame_events& events,
-                 const sc_core::sc_event& start)
-    : sc_module(name), m_clock(clock), m_params(params), m_source(source), m_rx(rx),
-      m_pool(pool), m_events(events), m_start(start),
-      m_ps_per_byte(8000.0 / params.line_rate_gbps) {
+                 core::frame_pool& pool, core::frame_events& events, const sc_core::sc_event& start)
+    : sc_module(name), m_clock(clock), m_params(params), m_source(source), m_rx(rx), m_pool(pool),
+      m_events(events), m_start(start), m_ps_per_byte(8000.0 / params.line_rate_gbps) {
     SC_THREAD(run);
 }
 
@@ -97,8 +95,7 @@ void adapter::run() {
 }
 
 bool adapter::accept(core::frame_slot* f) {
-    core::copy_view v{f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len,
-                      f->arrival};
+    core::copy_view v{f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len, f->arrival};
     if (f->orig_len < lookup::eth_header_len || f->cap_len < lookup::eth_header_len) {
         m_events.dropped(v, core::drop_reason::runt);
         return false;

@@ -101,8 +101,7 @@ void local_engine::serve(std::uint32_t conn) {
             m_sram_payload.set_data_ptr(f->bytes.data());
             m_sram_payload.set_data_length(h.cap_len);
             sram_out->transport_dbg(m_sram_payload);
-            core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len,
-                              m_clock.now()};
+            core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len, m_clock.now()};
             m_events.dropped(v, core::drop_reason::no_resources);
             m_pool.put(f);
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;

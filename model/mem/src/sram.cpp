@@ -1,14 +1,14 @@
 #include "evr/mem/sram.h"
 
-#include "evr/mem/frame_ext.h"
-
 #include <algorithm>
 #include <cstring>
 
+#include "evr/mem/frame_ext.h"
+
 namespace evr::mem {
 
-sram::sram(sc_core::sc_module_name name, const core::clock_domain& clock,
-           std::uint64_t size_bytes, std::uint32_t bytes_per_cycle, std::uint32_t latency_cycles)
+sram::sram(sc_core::sc_module_name name, const core::clock_domain& clock, std::uint64_t size_bytes,
+           std::uint32_t bytes_per_cycle, std::uint32_t latency_cycles)
     : sc_module(name), port_in("port_in"), m_clock(clock), m_data(size_bytes),
       m_port(bytes_per_cycle, latency_cycles) {
     port_in.register_b_transport(this, &sram::b_transport);
@@ -30,8 +30,8 @@ void sram::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_time& delay
     // (a sliced capture holds fewer bytes than the wire carried).
     frame_ext* ext = nullptr;
     p.get_extension(ext);
-    const std::uint64_t timed = ext ? std::max<std::uint64_t>(ext->orig_len, p.get_data_length())
-                                    : p.get_data_length();
+    const std::uint64_t timed =
+        ext ? std::max<std::uint64_t>(ext->orig_len, p.get_data_length()) : p.get_data_length();
     const port_slot slot = m_port.reserve(arrival, timed);
     // The bytes move at once; the annotated delay says when they would have.
     if (p.is_write())

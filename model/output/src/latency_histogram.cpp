@@ -41,7 +41,8 @@ void latency_histogram::add(std::uint64_t cycles) {
 std::uint64_t latency_histogram::percentile(double p) const {
     if (m_count == 0)
         return 0;
-    const auto rank = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count)));
+    const auto rank =
+        static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count)));
     std::uint64_t seen = 0;
     for (std::uint32_t b = 0; b < m_buckets.size(); ++b) {
         seen += m_buckets[b];

@@ -129,8 +129,8 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
         ++m_frames_delivered;
     if (m_opts.packets_csv) {
         m_packets_csv << index << ',' << row.ts_ns << ',' << row.orig_len << ',' << row.cap_len
-                      << ',' << row.arrival << ',' << row.copies << ','
-                      << row.delivered << ',' << row.detail << '\n';
+                      << ',' << row.arrival << ',' << row.copies << ',' << row.delivered << ','
+                      << row.detail << '\n';
     }
     m_open.erase(index);
 }

@@ -47,17 +47,17 @@ void parser::run() {
 }
 
 void parser::drop(core::frame_slot* f, core::drop_reason r) {
-    m_events.dropped({f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len,
-                      m_clock.now()},
-                     r);
+    m_events.dropped(
+        {f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len, m_clock.now()}, r);
     if (m_rx.release(f))
         m_pool.put(f);
 }
 
 void parser::dispatch_elastic(core::frame_slot* f) {
     if (f->cls != lookup::frame_class::known) {
-        std::uint32_t queue = m_queues.special(static_cast<fifo_special>(
-            static_cast<std::uint8_t>(f->cls) - static_cast<std::uint8_t>(lookup::frame_class::broadcast)));
+        std::uint32_t queue = m_queues.special(
+            static_cast<fifo_special>(static_cast<std::uint8_t>(f->cls) -
+                                      static_cast<std::uint8_t>(lookup::frame_class::broadcast)));
         if (m_params.strict) {
             ++m_vlan_pending[vlan_key(f->hdr)];
             queue = m_queues.special(fifo_special::broadcast);

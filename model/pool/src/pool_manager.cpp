@@ -6,7 +6,9 @@ namespace evr::pool {
 
 namespace {
 
-std::uint64_t region_bytes(const pool_params& p) { return p.sram_bytes - p.reserve_bytes; }
+std::uint64_t region_bytes(const pool_params& p) {
+    return p.sram_bytes - p.reserve_bytes;
+}
 
 std::uint32_t initial_count(const pool_params& p, std::size_t c) {
     return static_cast<std::uint32_t>(static_cast<double>(region_bytes(p)) * p.shares[c] /

@@ -47,8 +47,7 @@ parser::policy policy_of(config::router_policy p) {
 
 router::router(sc_core::sc_module_name name, const config::config& cfg, scenario& sc)
     : sc_module(name), m_clock(cfg.clock.freq_mhz),
-      m_table(sc.connections, sc.groups, sc.default_connection),
-      m_frames(cfg.mac.max_frame_bytes) {
+      m_table(sc.connections, sc.groups, sc.default_connection), m_frames(cfg.mac.max_frame_bytes) {
     const auto conns = static_cast<std::uint32_t>(sc.connections.size());
     const pool::pool_params pp = pool_params_of(cfg);
     m_params.classes = static_cast<std::uint32_t>(cfg.fifo.buffer_classes.size());

@@ -64,8 +64,8 @@ void store_engine::run() {
         if (!ok) {
             if (numbered)
                 m_alloc.remove_stored(m_queues.connection_of(job.queue));
-            core::copy_view v{f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len,
-                              m_clock.now()};
+            core::copy_view v{f->index,   std::nullopt, f->bytes.data(),
+                              f->cap_len, f->orig_len,  m_clock.now()};
             m_events.dropped(v, core::drop_reason::no_buffer);
             if (m_rx.release(f))
                 m_pool.put(f);

@@ -7,13 +7,13 @@
 // while the local engine holds the connection exclusively.
 #pragma once
 
-#include "evr/core/cycles.h"
-
-#include <systemc>
-
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include <systemc>
+
+#include "evr/core/cycles.h"
 
 namespace evr::allocator {
 

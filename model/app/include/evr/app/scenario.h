@@ -3,21 +3,21 @@
 // groups, VM behaviour, stall episodes and the frame source.
 #pragma once
 
-#include "evr/config/config.h"
-#include "evr/ingress/frame_source.h"
-#include "evr/router/router.h"
-
 #include <memory>
 #include <optional>
 #include <string>
+
+#include "evr/config/config.h"
+#include "evr/ingress/frame_source.h"
+#include "evr/router/router.h"
 
 namespace evr::app {
 
 struct prepared_scenario {
     router::scenario scenario;
     std::unique_ptr<ingress::frame_source> source;
-    bool learned = false;        // connections learned from the trace
-    std::string input_name;      // trace path or "built-in workload"
+    bool learned = false;   // connections learned from the trace
+    std::string input_name; // trace path or "built-in workload"
     std::vector<std::string> names;
 };
 

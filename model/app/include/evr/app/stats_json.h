@@ -1,13 +1,12 @@
 // stats.json (schema: docs/outputs.md): what a run did, in one document.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "evr/config/config.h"
 #include "evr/output/run_recorder.h"
 #include "evr/router/router.h"
-
-#include <nlohmann/json.hpp>
-
-#include <string>
 
 namespace evr::app {
 

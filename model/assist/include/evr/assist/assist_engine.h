@@ -5,6 +5,14 @@
 // counts, 509). A single destination takes the normal buffer itself.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include "evr/allocator/allocator.h"
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
@@ -12,20 +20,12 @@
 #include "evr/fifo/fifo_client.h"
 #include "evr/lookup/connection_table.h"
 
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
-#include <array>
-#include <cstdint>
-#include <functional>
-#include <vector>
-
 namespace evr::assist {
 
 struct assist_params {
-    std::uint32_t header_bytes = 128;   // bytes read back from the data store to parse
-    std::uint32_t lookup_latency = 16;  // cycles of the full-table resolution per frame
-    std::uint32_t per_copy_cycles = 0;  // extra cycles per fanned-out copy
+    std::uint32_t header_bytes = 128;  // bytes read back from the data store to parse
+    std::uint32_t lookup_latency = 16; // cycles of the full-table resolution per frame
+    std::uint32_t per_copy_cycles = 0; // extra cycles per fanned-out copy
 };
 
 class assist_engine : public core::engine_base {
@@ -68,7 +68,7 @@ private:
     std::vector<std::uint8_t> m_drop_bytes;
     std::vector<std::uint32_t> m_targets;
     std::array<std::uint64_t, 4> m_waiting{}; // buffers on each special queue
-    std::uint32_t m_rr = 0;                    // round robin over the special queues
+    std::uint32_t m_rr = 0;                   // round robin over the special queues
     sc_core::sc_event m_work;
     bool m_busy = false;
     std::uint64_t m_frames = 0;

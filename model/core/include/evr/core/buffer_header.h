@@ -3,10 +3,10 @@
 // normal buffer's descriptor.
 #pragma once
 
-#include "evr/core/frame.h"
-
 #include <cstdint>
 #include <vector>
+
+#include "evr/core/frame.h"
 
 namespace evr::core {
 

@@ -3,9 +3,9 @@
 // they next need and sleep until it.
 #pragma once
 
-#include <systemc>
-
 #include <cstdint>
+
+#include <systemc>
 
 namespace evr::core {
 

@@ -23,8 +23,9 @@ enum class drop_reason : std::uint8_t {
 inline constexpr std::size_t drop_reason_count = 9;
 
 inline constexpr std::array<std::string_view, drop_reason_count> drop_reason_names = {
-    "runt",        "oversize",     "rx_overflow",         "no_buffer", "no_indirect",
-    "no_resources", "unknown_destination", "no_member", "parked"};
+    "runt",        "oversize",     "rx_overflow",         "no_buffer",
+    "no_indirect", "no_resources", "unknown_destination", "no_member",
+    "parked"};
 
 inline std::string_view to_string(drop_reason r) {
     return drop_reason_names[static_cast<std::size_t>(r)];

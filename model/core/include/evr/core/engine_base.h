@@ -2,9 +2,9 @@
 // delay. Engines are SC_THREADs that sleep until work arrives; they never tick.
 #pragma once
 
-#include "evr/core/cycles.h"
-
 #include <systemc>
+
+#include "evr/core/cycles.h"
 
 namespace evr::core {
 

@@ -2,12 +2,12 @@
 // Slots are pooled so the steady state allocates nothing per frame.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "evr/core/cycles.h"
 #include "evr/lookup/connection_table.h"
 #include "evr/lookup/parsed_frame.h"
-
-#include <cstdint>
-#include <vector>
 
 namespace evr::core {
 

@@ -3,12 +3,12 @@
 // listeners draw their own conclusions from them.
 #pragma once
 
-#include "evr/core/drop_reason.h"
-#include "evr/core/frame.h"
-
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "evr/core/drop_reason.h"
+#include "evr/core/frame.h"
 
 namespace evr::core {
 

@@ -6,19 +6,19 @@
 // drawn at random from the seed. One SC_METHOD runs every VM from a time-ordered agenda.
 #pragma once
 
-#include "evr/allocator/allocator.h"
-#include "evr/core/cycles.h"
-#include "evr/core/frame_events.h"
-#include "evr/mem/host_memory.h"
-
-#include <systemc>
-
 #include <cstdint>
 #include <deque>
 #include <queue>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <systemc>
+
+#include "evr/allocator/allocator.h"
+#include "evr/core/cycles.h"
+#include "evr/core/frame_events.h"
+#include "evr/mem/host_memory.h"
 
 namespace evr::host {
 
@@ -31,9 +31,9 @@ struct stall_episode {
 
 struct vm_behaviour {
     std::uint32_t service_cycles = 250;
-    bool random_stalls = false;         // this VM draws its own stall episodes
-    core::cycle_t mean_interval = 0;    // between random stalls
-    core::cycle_t mean_duration = 0;    // of a random stall
+    bool random_stalls = false;      // this VM draws its own stall episodes
+    core::cycle_t mean_interval = 0; // between random stalls
+    core::cycle_t mean_duration = 0; // of a random stall
 };
 
 // Reads "time_ns,connection,event" lines (event: stall | resume; '#' comments). Connection
@@ -55,8 +55,8 @@ public:
     // No new random episodes from now on (the input has ended); running ones finish.
     void stop_random_stalls() { m_random_enabled = false; }
 
-    void on_host_write(const mem::frame_ext& frame, const std::uint8_t* data,
-                       std::uint32_t cap_len, core::cycle_t cycle) override;
+    void on_host_write(const mem::frame_ext& frame, const std::uint8_t* data, std::uint32_t cap_len,
+                       core::cycle_t cycle) override;
 
     std::uint32_t stalled_now() const { return m_stalled_count; }
     std::uint64_t stall_episodes() const { return m_episodes; }

@@ -4,15 +4,15 @@
 // router never back-pressures the wire.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
 #include "evr/core/cycles.h"
 #include "evr/core/frame_events.h"
 #include "evr/ingress/frame_source.h"
 #include "evr/rxbuf/receive_buffer.h"
-
-#include <systemc>
-
-#include <cstdint>
-#include <vector>
 
 namespace evr::ingress {
 

@@ -9,6 +9,14 @@
 // until the allocator reports resources for it again.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include "evr/allocator/allocator.h"
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
@@ -16,14 +24,6 @@
 #include "evr/fifo/fifo_client.h"
 #include "evr/mem/frame_ext.h"
 #include "evr/send/send_engine.h"
-
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <vector>
 
 namespace evr::local {
 
@@ -76,10 +76,10 @@ private:
     mem::frame_ext m_ext;
 
     std::vector<std::optional<held_buffer>> m_held; // dequeued, waiting for resources
-    std::vector<std::uint64_t> m_queued;             // buffers on each numbered queue
+    std::vector<std::uint64_t> m_queued;            // buffers on each numbered queue
     std::vector<bool> m_masked;
-    std::vector<std::uint32_t> m_ready;    // masked connections whose resources returned
-    std::vector<std::uint32_t> m_returned; // scratch for allocator::take_returned
+    std::vector<std::uint32_t> m_ready;          // masked connections whose resources returned
+    std::vector<std::uint32_t> m_returned;       // scratch for allocator::take_returned
     std::vector<std::uint32_t> m_credit_waiters; // masked for want of a host-write credit
     bool m_kick = false;                         // work arrived since the loop began
     std::uint32_t m_exclusive_count = 0;

@@ -2,11 +2,11 @@
 // and the checker. Hardware has no such field; the model carries it for observability.
 #pragma once
 
-#include "evr/core/frame.h"
+#include <cstdint>
 
 #include <tlm>
 
-#include <cstdint>
+#include "evr/core/frame.h"
 
 namespace evr::mem {
 

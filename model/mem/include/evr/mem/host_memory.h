@@ -4,17 +4,17 @@
 // receive descriptor is done) is reported to a sink in issue order.
 #pragma once
 
-#include "evr/core/cycles.h"
-#include "evr/mem/frame_ext.h"
-#include "evr/mem/port_timing.h"
+#include <cstdint>
+#include <deque>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include <cstdint>
-#include <deque>
-#include <vector>
+#include "evr/core/cycles.h"
+#include "evr/mem/frame_ext.h"
+#include "evr/mem/port_timing.h"
 
 namespace evr::mem {
 

@@ -2,9 +2,9 @@
 // plus a fixed access latency. Shared by the data-store SRAM and the host-write path.
 #pragma once
 
-#include "evr/core/cycles.h"
-
 #include <cstdint>
+
+#include "evr/core/cycles.h"
 
 namespace evr::mem {
 

@@ -3,15 +3,15 @@
 // what the local engine reads back is what the store engine wrote.
 #pragma once
 
-#include "evr/core/cycles.h"
-#include "evr/mem/port_timing.h"
+#include <cstdint>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
-#include <cstdint>
-#include <vector>
+#include "evr/core/cycles.h"
+#include "evr/mem/port_timing.h"
 
 namespace evr::mem {
 

@@ -4,11 +4,6 @@
 // counters and latency distributions that stats.json reports.
 #pragma once
 
-#include "evr/core/drop_reason.h"
-#include "evr/core/frame_events.h"
-#include "evr/output/latency_histogram.h"
-#include "evr/trace/pcap_writer.h"
-
 #include <array>
 #include <cstdint>
 #include <fstream>
@@ -17,6 +12,11 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "evr/core/drop_reason.h"
+#include "evr/core/frame_events.h"
+#include "evr/output/latency_histogram.h"
+#include "evr/trace/pcap_writer.h"
 
 namespace evr::output {
 
@@ -75,7 +75,7 @@ private:
         std::uint32_t copies = 1;  // after fan-out: one per destination
         std::uint32_t pending = 1; // copies not yet resolved
         std::uint32_t delivered = 0;
-        std::string detail;        // "name@cycle:path" / "name!reason" per copy
+        std::string detail; // "name@cycle:path" / "name!reason" per copy
     };
 
     void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);

@@ -7,6 +7,10 @@
 //            broadcast/multicast copies go out one by one the same way.
 #pragma once
 
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
 #include "evr/allocator/allocator.h"
 #include "evr/core/engine_base.h"
 #include "evr/core/frame_events.h"
@@ -15,10 +19,6 @@
 #include "evr/rxbuf/receive_buffer.h"
 #include "evr/send/send_engine.h"
 #include "evr/store/store_engine.h"
-
-#include <cstdint>
-#include <unordered_map>
-#include <vector>
 
 namespace evr::parser {
 

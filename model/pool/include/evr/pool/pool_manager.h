@@ -5,15 +5,15 @@
 // reserve when the free count grows long. The data-store footprint follows the load.
 #pragma once
 
-#include "evr/core/engine_base.h"
-#include "evr/fifo/fifo_client.h"
+#include <cstdint>
+#include <functional>
+#include <vector>
 
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <cstdint>
-#include <functional>
-#include <vector>
+#include "evr/core/engine_base.h"
+#include "evr/fifo/fifo_client.h"
 
 namespace evr::pool {
 
@@ -67,7 +67,7 @@ private:
     sc_core::sc_event m_poke;
     bool m_is_ready = false;
     std::vector<std::uint32_t> m_initial;
-    std::uint64_t m_bump = 0; // next unused byte of the reserve region
+    std::uint64_t m_bump = 0;                           // next unused byte of the reserve region
     std::vector<std::vector<std::uint32_t>> m_returned; // per class: blocks given back
     std::uint64_t m_footprint = 0;
     std::uint64_t m_high_footprint = 0;

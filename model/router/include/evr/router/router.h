@@ -3,6 +3,12 @@
 // dropped, or until nothing more can happen (frames left parked in the data store).
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
 #include "evr/allocator/allocator.h"
 #include "evr/assist/assist_engine.h"
 #include "evr/config/config.h"
@@ -24,12 +30,6 @@
 #include "evr/send/send_engine.h"
 #include "evr/store/store_engine.h"
 
-#include <systemc>
-
-#include <cstdint>
-#include <memory>
-#include <vector>
-
 namespace evr::router {
 
 // Everything the router needs besides the configuration: who the connections are and
@@ -38,10 +38,10 @@ struct scenario {
     std::vector<lookup::connection_def> connections;
     std::vector<lookup::group_def> groups;
     std::optional<std::uint32_t> default_connection;
-    std::vector<host::vm_behaviour> vms;                // one per connection
-    std::vector<std::uint32_t> ring_entries;            // one per connection
-    std::vector<std::uint32_t> ring_buffer_bytes;       // one per connection
-    std::vector<host::stall_episode> stalls;            // cycles from the start of traffic
+    std::vector<host::vm_behaviour> vms;          // one per connection
+    std::vector<std::uint32_t> ring_entries;      // one per connection
+    std::vector<std::uint32_t> ring_buffer_bytes; // one per connection
+    std::vector<host::stall_episode> stalls;      // cycles from the start of traffic
     ingress::frame_source* source = nullptr;
 };
 

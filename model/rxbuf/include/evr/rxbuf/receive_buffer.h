@@ -3,12 +3,12 @@
 // (407) has moved past it; the bytes stay until the send or store engine has read them out.
 #pragma once
 
-#include "evr/core/frame.h"
+#include <cstdint>
+#include <deque>
 
 #include <systemc>
 
-#include <cstdint>
-#include <deque>
+#include "evr/core/frame.h"
 
 namespace evr::rxbuf {
 

@@ -4,16 +4,16 @@
 // their frames were granted.
 #pragma once
 
-#include "evr/core/engine_base.h"
-#include "evr/core/frame.h"
-#include "evr/mem/frame_ext.h"
-#include "evr/rxbuf/receive_buffer.h"
+#include <cstdint>
+#include <deque>
 
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <cstdint>
-#include <deque>
+#include "evr/core/engine_base.h"
+#include "evr/core/frame.h"
+#include "evr/mem/frame_ext.h"
+#include "evr/rxbuf/receive_buffer.h"
 
 namespace evr::send {
 

@@ -4,6 +4,14 @@
 // frame's queue: a named special queue or the connection's numbered queue.
 #pragma once
 
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include "evr/allocator/allocator.h"
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
@@ -11,14 +19,6 @@
 #include "evr/fifo/fifo_client.h"
 #include "evr/mem/frame_ext.h"
 #include "evr/rxbuf/receive_buffer.h"
-
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
-#include <cstdint>
-#include <deque>
-#include <functional>
-#include <vector>
 
 namespace evr::store {
 
