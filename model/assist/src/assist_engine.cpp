@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "evr/mem/payload.h"
+
 namespace evr::assist {
 
 assist_engine::assist_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
@@ -71,13 +73,7 @@ void assist_engine::resolve(std::uint32_t queue) {
 
     // Read the headers back from the data store and resolve with the full tables.
     const std::uint32_t hdr_len = std::min(h.cap_len, m_params.header_bytes);
-    m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
-    m_sram_payload.set_address(h.addr);
-    m_sram_payload.set_data_ptr(m_header_bytes.data());
-    m_sram_payload.set_data_length(hdr_len);
-    m_sram_payload.set_streaming_width(hdr_len);
-    m_sram_payload.set_byte_enable_ptr(nullptr);
-    m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, m_header_bytes.data(), hdr_len);
     sram_out->b_transport(m_sram_payload, d);
     sync(d);
     const lookup::parsed_frame hdr = lookup::parse_headers(m_header_bytes.data(), hdr_len);

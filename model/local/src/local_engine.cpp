@@ -1,5 +1,7 @@
 #include "evr/local/local_engine.h"
 
+#include "evr/mem/payload.h"
+
 namespace evr::local {
 
 local_engine::local_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
@@ -139,13 +141,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     f->bytes.resize(h.cap_len);
 
     m_ext.orig_len = h.orig_len;
-    m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
-    m_sram_payload.set_address(h.addr);
-    m_sram_payload.set_data_ptr(f->bytes.data());
-    m_sram_payload.set_data_length(h.cap_len);
-    m_sram_payload.set_streaming_width(h.cap_len);
-    m_sram_payload.set_byte_enable_ptr(nullptr);
-    m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, f->bytes.data(), h.cap_len);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     sram_out->b_transport(m_sram_payload, d);
     if (m_sram_payload.is_response_error())

@@ -1,5 +1,7 @@
 #include "evr/send/send_engine.h"
 
+#include "evr/mem/payload.h"
+
 namespace evr::send {
 
 send_engine::send_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
@@ -31,13 +33,8 @@ void send_engine::run() {
         m_ext.orig_len = f->orig_len;
         m_ext.path = job.path;
         // Host address: the connection's receive ring; the VM model resolves the slot.
-        m_payload.set_command(tlm::TLM_WRITE_COMMAND);
-        m_payload.set_address(static_cast<sc_dt::uint64>(job.conn) << 32);
-        m_payload.set_data_ptr(f->bytes.data());
-        m_payload.set_data_length(f->cap_len);
-        m_payload.set_streaming_width(f->cap_len);
-        m_payload.set_byte_enable_ptr(nullptr);
-        m_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        mem::prepare(m_payload, tlm::TLM_WRITE_COMMAND, static_cast<sc_dt::uint64>(job.conn) << 32,
+                     f->bytes.data(), f->cap_len);
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         host_out->b_transport(m_payload, delay);
         if (m_payload.is_response_error())

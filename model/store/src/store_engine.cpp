@@ -1,5 +1,7 @@
 #include "evr/store/store_engine.h"
 
+#include "evr/mem/payload.h"
+
 namespace evr::store {
 
 store_engine::store_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
@@ -86,13 +88,7 @@ void store_engine::run() {
 
         // Timing follows the original length; the SRAM keeps the captured bytes.
         m_ext.orig_len = f->orig_len;
-        m_sram_payload.set_command(tlm::TLM_WRITE_COMMAND);
-        m_sram_payload.set_address(addr);
-        m_sram_payload.set_data_ptr(f->bytes.data());
-        m_sram_payload.set_data_length(f->cap_len);
-        m_sram_payload.set_streaming_width(f->cap_len);
-        m_sram_payload.set_byte_enable_ptr(nullptr);
-        m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        mem::prepare(m_sram_payload, tlm::TLM_WRITE_COMMAND, addr, f->bytes.data(), f->cap_len);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         sram_out->b_transport(m_sram_payload, d);
         if (m_sram_payload.is_response_error())
