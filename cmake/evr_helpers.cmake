@@ -17,38 +17,35 @@ function(evr_component name)
     target_link_libraries(evr_${name} PUBLIC evr_warnings ${ARG_DEPS})
 endfunction()
 
-# evr_gtest(NAME SOURCES ... [DEPS ...] [LABELS ...])
-# One test binary = one SystemC elaboration; SystemC cannot re-elaborate in a process.
-function(evr_gtest name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
-    add_executable(${name} ${ARG_SOURCES})
+# Shared body of the test helpers: output folder, paths the tests may need, CTest entry.
+function(evr_register_test name labels)
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-    target_link_libraries(${name} PRIVATE evr_warnings GTest::gtest GTest::gtest_main ${ARG_DEPS})
     target_compile_definitions(${name} PRIVATE
         EVR_SHARED_PCAPS="${EVR_SHARED_PCAPS}"
         EVR_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
         EVR_BINARY_DIR="${CMAKE_BINARY_DIR}")
     add_test(NAME ${name} COMMAND ${name})
-    if(ARG_LABELS)
-        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+    if(labels)
+        set_tests_properties(${name} PROPERTIES LABELS "${labels}")
     endif()
 endfunction()
 
+# evr_gtest(NAME SOURCES ... [DEPS ...] [LABELS ...])
+# A GoogleTest binary without SystemC (gtest_main provides main()).
+function(evr_gtest name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE evr_warnings GTest::gtest GTest::gtest_main ${ARG_DEPS})
+    evr_register_test(${name} "${ARG_LABELS}")
+endfunction()
+
 # evr_sc_gtest(NAME SOURCES ... [DEPS ...] [LABELS ...])
-# A GoogleTest binary that elaborates SystemC. Debian's libsystemc defines main() and
-# calls sc_main(), so the test provides sc_main (running RUN_ALL_TESTS) and must not
-# link gtest_main, whose main() would bypass the SystemC kernel start-up.
+# A GoogleTest binary that elaborates SystemC, once: SystemC cannot re-elaborate in a
+# process. Debian's libsystemc defines main() and calls sc_main(), so the test provides
+# sc_main (running RUN_ALL_TESTS) and must not link gtest_main.
 function(evr_sc_gtest name)
     cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
-    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     target_link_libraries(${name} PRIVATE evr_warnings GTest::gtest PkgConfig::SYSTEMC ${ARG_DEPS})
-    target_compile_definitions(${name} PRIVATE
-        EVR_SHARED_PCAPS="${EVR_SHARED_PCAPS}"
-        EVR_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
-        EVR_BINARY_DIR="${CMAKE_BINARY_DIR}")
-    add_test(NAME ${name} COMMAND ${name})
-    if(ARG_LABELS)
-        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
-    endif()
+    evr_register_test(${name} "${ARG_LABELS}")
 endfunction()

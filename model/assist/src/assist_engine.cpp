@@ -46,12 +46,7 @@ void assist_engine::run() {
 void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffer,
                                core::drop_reason r) {
     m_drop_bytes.resize(h.cap_len);
-    tlm::tlm_generic_payload p;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(h.addr);
-    p.set_data_ptr(m_drop_bytes.data());
-    p.set_data_length(h.cap_len);
-    sram_out->transport_dbg(p); // for dropped.pcap only: no simulated cost
+    mem::debug_read(sram_out, h.addr, m_drop_bytes.data(), h.cap_len);
     m_events.dropped(
         {h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()}, r);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
@@ -123,12 +118,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         sync(d);
         if (link.rsp.result != fifo_result::ok) {
             m_drop_bytes.resize(h.cap_len);
-            tlm::tlm_generic_payload p;
-            p.set_command(tlm::TLM_READ_COMMAND);
-            p.set_address(h.addr);
-            p.set_data_ptr(m_drop_bytes.data());
-            p.set_data_length(h.cap_len);
-            sram_out->transport_dbg(p);
+            mem::debug_read(sram_out, h.addr, m_drop_bytes.data(), h.cap_len);
             m_events.dropped(
                 {h.index, k, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()},
                 core::drop_reason::no_indirect);

@@ -97,12 +97,7 @@ void local_engine::serve(std::uint32_t conn) {
         if (m_drop_without_resources) {
             core::frame_slot* f = m_pool.get();
             f->bytes.resize(h.cap_len);
-            // Debug access: the bytes are only read for dropped.pcap, at no simulated cost.
-            m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
-            m_sram_payload.set_address(h.addr);
-            m_sram_payload.set_data_ptr(f->bytes.data());
-            m_sram_payload.set_data_length(h.cap_len);
-            sram_out->transport_dbg(m_sram_payload);
+            mem::debug_read(sram_out, h.addr, f->bytes.data(), h.cap_len);
             core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len, m_clock.now()};
             m_events.dropped(v, core::drop_reason::no_resources);
             m_pool.put(f);

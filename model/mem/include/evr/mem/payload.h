@@ -1,9 +1,9 @@
 // Fills a reused TLM payload for a plain memory access (no byte enables, one stream).
 #pragma once
 
-#include <tlm>
-
 #include <cstdint>
+
+#include <tlm>
 
 namespace evr::mem {
 
@@ -16,6 +16,19 @@ inline void prepare(tlm::tlm_generic_payload& p, tlm::tlm_command cmd, std::uint
     p.set_streaming_width(len);
     p.set_byte_enable_ptr(nullptr);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+} // namespace evr::mem
+
+namespace evr::mem {
+
+// Reads bytes through a socket's debug transport: no simulated time, no port occupancy.
+// Used only to show dropped frames that never leave the data store in dropped.pcap.
+template <typename Socket>
+void debug_read(Socket& socket, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
+    tlm::tlm_generic_payload p;
+    prepare(p, tlm::TLM_READ_COMMAND, addr, data, len);
+    socket->transport_dbg(p);
 }
 
 } // namespace evr::mem
