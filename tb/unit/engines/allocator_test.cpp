@@ -1,0 +1,180 @@
+// Allocator (patent 207) unit test: grants take posted receive buffers and a shared
+// host-write credit; refusals keep per-connection order (claims 3, 6, 7): a direct attempt
+// is refused while the connection has frames stored or is held exclusively by the local
+// engine, and the local engine's own attempt ignores both. Resources coming back (re-post,
+// credit) are announced by an event in the same cycle.
+#include <gtest/gtest.h>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "engine_bench.h"
+#include "evr/allocator/allocator.h"
+
+namespace evr::test {
+namespace {
+
+using allocator::grant;
+
+struct returned_news {
+    core::cycle_t cycle;
+    bool credit;
+    std::vector<std::uint32_t> conns;
+};
+
+// Watches resources_returned() the way the local engine does.
+class watcher : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(watcher);
+    watcher(sc_core::sc_module_name name, const core::clock_domain& clock,
+            allocator::allocator& alloc)
+        : sc_module(name), m_clock(clock), m_alloc(alloc) {
+        SC_THREAD(run);
+    }
+    std::vector<returned_news> news;
+
+private:
+    void run() {
+        for (;;) {
+            wait(m_alloc.resources_returned());
+            returned_news n{m_clock.now(), false, {}};
+            n.credit = m_alloc.take_returned(n.conns);
+            news.push_back(n);
+        }
+    }
+    const core::clock_domain& m_clock;
+    allocator::allocator& m_alloc;
+};
+
+struct bench {
+    core::clock_domain clock{freq_mhz};
+    // conn 0: 4 buffers of 2048 bytes; conn 1: one buffer of 4096 bytes; 2 credits.
+    allocator::allocator alloc{"allocator", {{4, 2048}, {1, 4096}}, 2, 3};
+    watcher watch{"watcher", clock, alloc};
+    null_fifo nowhere{"nowhere"};
+    driver drv{"driver", clock};
+
+    // Results in script order.
+    std::vector<grant> grants;
+    std::vector<std::uint32_t> posted0;
+    std::vector<std::uint32_t> credits;
+    std::vector<std::uint32_t> needed;
+
+    bench() {
+        drv.fifo_out.bind(nowhere.socket);
+        drv.script = [this](driver& d) {
+            auto record = [this](grant g) {
+                grants.push_back(g);
+                posted0.push_back(alloc.posted(0));
+                credits.push_back(alloc.credits_in_use());
+            };
+            needed = {alloc.buffers_needed(0, 1500), alloc.buffers_needed(0, 2048),
+                      alloc.buffers_needed(0, 2049), alloc.buffers_needed(0, 0),
+                      alloc.buffers_needed(1, 9000)};
+            d.at(1);
+            record(alloc.try_direct(0, 4000)); // [0] ok: 2 buffers, 1 credit
+            alloc.add_stored(0);
+            record(alloc.try_direct(0, 60)); // [1] blocked: a frame of conn 0 is stored
+            record(alloc.try_local(0, 60));  // [2] ok: the local engine ignores the order gate
+            record(alloc.try_local(0, 60));  // [3] no_credit: both credits in use
+            alloc.remove_stored(0);
+            alloc.set_exclusive(0, true);
+            record(alloc.try_direct(0, 60)); // [4] blocked: held exclusively
+            alloc.set_exclusive(0, false);
+            record(alloc.try_direct(0, 60)); // [5] no_credit
+            d.at(10);
+            alloc.return_credit();             // news at 10: a credit
+            record(alloc.try_direct(1, 9000)); // [6] no_resources: needs 3 buffers, has 1
+            d.at(20);
+            alloc.repost(1, 2); // news at 20: conn 1
+            d.cycles(1);
+            record(alloc.try_direct(1, 9000)); // [7] ok
+            alloc.add_stored(1);
+            record(alloc.try_direct(1, 60)); // [8] blocked wins over no_resources
+            alloc.remove_stored(1);
+            record(alloc.try_direct(1, 60)); // [9] no_resources wins over no_credit
+            d.at(30);
+            alloc.return_credit(); // two pieces of news in one cycle: one wake-up
+            alloc.repost(0, 1);
+        };
+    }
+};
+
+std::unique_ptr<bench> g_bench;
+
+TEST(allocator, buffers_needed_rounds_up_to_whole_posted_buffers) {
+    EXPECT_EQ(g_bench->needed, (std::vector<std::uint32_t>{1, 1, 2, 1, 3}));
+}
+
+TEST(allocator, grant_takes_buffers_and_a_credit) {
+    const bench& b = *g_bench;
+    ASSERT_EQ(b.grants.size(), 10u);
+    EXPECT_EQ(b.grants[0], grant::ok);
+    EXPECT_EQ(b.posted0[0], 2u); // 4000 bytes = 2 buffers of 2048
+    EXPECT_EQ(b.credits[0], 1u);
+}
+
+TEST(allocator, direct_refused_while_frames_are_stored) {
+    const bench& b = *g_bench;
+    EXPECT_EQ(b.grants[1], grant::blocked);
+    EXPECT_EQ(b.posted0[1], 2u); // a refusal takes nothing
+    EXPECT_EQ(b.credits[1], 1u);
+    // The local engine (which drains the stored frames) is not held back by them.
+    EXPECT_EQ(b.grants[2], grant::ok);
+    EXPECT_EQ(b.posted0[2], 1u);
+    EXPECT_EQ(b.credits[2], 2u);
+}
+
+TEST(allocator, credits_are_shared_and_checked_after_buffers) {
+    const bench& b = *g_bench;
+    EXPECT_EQ(b.grants[3], grant::no_credit);
+    EXPECT_EQ(b.posted0[3], 1u); // no buffer taken without a credit
+    EXPECT_EQ(b.grants[5], grant::no_credit);
+    EXPECT_EQ(b.grants[9], grant::no_resources); // conn 1 has 0 buffers and no credit is free
+}
+
+TEST(allocator, direct_refused_while_held_exclusively) {
+    EXPECT_EQ(g_bench->grants[4], grant::blocked);
+    EXPECT_FALSE(g_bench->alloc.exclusive(0));
+}
+
+TEST(allocator, order_gate_comes_before_resources) {
+    EXPECT_EQ(g_bench->grants[6], grant::no_resources);
+    EXPECT_EQ(g_bench->grants[7], grant::ok);
+    EXPECT_EQ(g_bench->grants[8], grant::blocked);
+}
+
+TEST(allocator, returned_resources_are_announced_in_the_same_cycle) {
+    const auto& news = g_bench->watch.news;
+    ASSERT_EQ(news.size(), 3u);
+    EXPECT_EQ(news[0].cycle, 10u);
+    EXPECT_TRUE(news[0].credit);
+    EXPECT_TRUE(news[0].conns.empty());
+    EXPECT_EQ(news[1].cycle, 20u);
+    EXPECT_FALSE(news[1].credit);
+    EXPECT_EQ(news[1].conns, std::vector<std::uint32_t>{1});
+    EXPECT_EQ(news[2].cycle, 30u);
+    EXPECT_TRUE(news[2].credit);
+    EXPECT_EQ(news[2].conns, std::vector<std::uint32_t>{0});
+    EXPECT_FALSE(g_bench->alloc.has_returned()); // all news taken
+}
+
+TEST(allocator, final_state) {
+    const allocator::allocator& a = g_bench->alloc;
+    EXPECT_EQ(a.posted(0), 2u); // 1 + the re-post at 30
+    EXPECT_EQ(a.posted(1), 0u);
+    EXPECT_EQ(a.credits_in_use(), 1u); // 2 taken at 1, 1 at 21; 2 returned
+    EXPECT_EQ(a.stored(0), 0u);
+    EXPECT_EQ(a.latency(), 3u);
+}
+
+} // namespace
+} // namespace evr::test
+
+int sc_main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    evr::test::g_bench = std::make_unique<evr::test::bench>();
+    sc_core::sc_start();
+    return RUN_ALL_TESTS();
+}
