@@ -96,6 +96,7 @@ public:
     }
     const char* name() const override { return "spy"; }
     elastic_fifo_ref& ref() { return m_inner.ref(); }
+    const elastic_fifo_ref& ref() const { return m_inner.ref(); }
 
     std::vector<const call*> of(fifo_op op) const {
         std::vector<const call*> r;
