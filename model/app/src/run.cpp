@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "evr/common/error.h"
 #include "evr/config/config.h"
 #include "evr/output/run_recorder.h"
+#include "evr/output/timeline_sampler.h"
 #include "evr/router/router.h"
 
 namespace evr::app {
@@ -85,7 +87,28 @@ void print_summary(const nlohmann::json& s, const std::string& outdir) {
     if (s["checker"].contains("pass"))
         std::cerr << "  checker: " << (s["checker"]["pass"].get<bool>() ? "pass" : "FAIL") << "\n";
     std::cerr << "  outputs: " << outdir
-              << "/ (stats.json, packets.csv, conn/*.pcap, dropped.pcap)\n";
+              << "/ (stats.json, packets.csv, timeline.csv, conn/*.pcap, dropped.pcap)\n";
+}
+
+core::cycle_t timeline_interval_cycles(const config::config& cfg) {
+    const double cycles = cfg.output.timeline_interval_us * cfg.clock.freq_mhz;
+    return std::max<core::cycle_t>(1, static_cast<core::cycle_t>(cycles + 0.5));
+}
+
+output::timeline_levels levels_of(const router::router& top) {
+    const elastic_fifo_ref& fifo = top.fifo();
+    output::timeline_levels l;
+    std::uint64_t free_normal = 0;
+    for (std::uint32_t c = 0; c < top.queues().classes; ++c)
+        free_normal += fifo.free_count(c);
+    l.fifo_buffers = fifo.live_normal() - free_normal;
+    l.fifo_indirect = fifo.params().indirect - fifo.indirect_free_count();
+    l.queued_numbered = fifo.queued_numbered();
+    l.queued_special = fifo.queued_special();
+    l.footprint_bytes = top.pools().footprint_bytes();
+    l.rx_buffer_bytes = top.rx().bytes();
+    l.stalled_vms = top.vms().stalled_now();
+    return l;
 }
 
 } // namespace
@@ -129,6 +152,13 @@ int run(const cli_options& opts) {
         top.add_listener(&checker);
         top.add_listener(&recorder);
         top.open_frames = [&recorder]() { return recorder.open_frames(); };
+        std::unique_ptr<output::timeline_sampler> timeline;
+        if (cfg.output.timeline) {
+            timeline = std::make_unique<output::timeline_sampler>(
+                "timeline", top.clock(), timeline_interval_cycles(cfg),
+                opts.outdir + "/timeline.csv", [&top]() { return levels_of(top); });
+            top.add_listener(timeline.get());
+        }
 
         sc_core::sc_start();
         const core::cycle_t end_cycle = top.clock().now();
@@ -136,6 +166,8 @@ int run(const cli_options& opts) {
         const std::uint64_t parked = parked_indices.size();
         recorder.park_open_frames(end_cycle);
         recorder.close();
+        if (timeline)
+            timeline->finish(end_cycle);
 
         // Buffer conservation, judged from the FIFO's own lists.
         const elastic_fifo_ref& fifo = top.fifo();

@@ -180,7 +180,8 @@ prepared_scenario prepare_scenario(const config::config& cfg,
     for (std::uint32_t k = 0; k < sc.connections.size(); ++k) {
         const config::vm_config& vm = per_conn ? cfg.connections[k].vm : cfg.vm;
         sc.vms.push_back(behaviour_of(vm, clock, cfg.seed, k));
-        sc.ring_entries.push_back(vm.ring_entries);
+        const bool builtin = !trace_path && cfg.workload.ring_entries != 0;
+        sc.ring_entries.push_back(builtin ? cfg.workload.ring_entries : vm.ring_entries);
         sc.ring_buffer_bytes.push_back(vm.buffer_bytes);
         p.names.push_back(sc.connections[k].name);
     }

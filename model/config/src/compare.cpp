@@ -33,26 +33,26 @@ bool same(const host_config& a, const host_config& b) {
 
 bool same(const fifo_config& a, const fifo_config& b) {
     return std::tie(a.backend, a.buffer_classes, a.class_shares, a.indirect_buffers,
-                    a.max_connections, a.cmd_latency_cycles, a.pool.grow_below, a.pool.grow_step,
-                    a.pool.shrink_above, a.pool.interval_cycles) ==
+                    a.max_connections, a.pool.grow_below, a.pool.grow_step, a.pool.shrink_above,
+                    a.pool.interval_cycles) ==
            std::tie(b.backend, b.buffer_classes, b.class_shares, b.indirect_buffers,
-                    b.max_connections, b.cmd_latency_cycles, b.pool.grow_below, b.pool.grow_step,
-                    b.pool.shrink_above, b.pool.interval_cycles);
+                    b.max_connections, b.pool.grow_below, b.pool.grow_step, b.pool.shrink_above,
+                    b.pool.interval_cycles);
 }
 
 bool same(const workload_config& a, const workload_config& b) {
     return std::tie(a.vms, a.frames, a.load, a.vlans, a.broadcast_fraction, a.multicast_fraction,
                     a.arp_fraction, a.unknown_fraction, a.multicast_groups, a.frame_bytes,
-                    a.stalling_vms, a.stall_us) ==
+                    a.stalling_vms, a.ring_entries, a.stall_us) ==
            std::tie(b.vms, b.frames, b.load, b.vlans, b.broadcast_fraction, b.multicast_fraction,
                     b.arp_fraction, b.unknown_fraction, b.multicast_groups, b.frame_bytes,
-                    b.stalling_vms, b.stall_us);
+                    b.stalling_vms, b.ring_entries, b.stall_us);
 }
 
 bool same(const output_config& a, const output_config& b) {
-    return std::tie(a.conn_pcaps, a.dropped_pcap, a.packets_csv, a.timeline_interval_us,
+    return std::tie(a.conn_pcaps, a.dropped_pcap, a.packets_csv, a.timeline, a.timeline_interval_us,
                     a.latency_percentiles) == std::tie(b.conn_pcaps, b.dropped_pcap, b.packets_csv,
-                                                       b.timeline_interval_us,
+                                                       b.timeline, b.timeline_interval_us,
                                                        b.latency_percentiles);
 }
 
@@ -78,9 +78,14 @@ bool operator==(const config& a, const config& b) {
     return same(a.clock, b.clock) && a.seed == b.seed && same(a.mac, b.mac) &&
            same(a.rx_buffer, b.rx_buffer) && a.parser.latency_cycles == b.parser.latency_cycles &&
            a.parser.lookup_latency_cycles == b.parser.lookup_latency_cycles &&
-           a.allocator.latency_cycles == b.allocator.latency_cycles && same(a.sram, b.sram) &&
-           same(a.host, b.host) && same(a.fifo, b.fifo) && a.router.policy == b.router.policy &&
-           a.router.ordering == b.router.ordering && a.router.no_buffer == b.router.no_buffer &&
+           a.allocator.latency_cycles == b.allocator.latency_cycles &&
+           std::tie(a.assist.header_bytes, a.assist.lookup_latency_cycles,
+                    a.assist.per_copy_cycles) == std::tie(b.assist.header_bytes,
+                                                          b.assist.lookup_latency_cycles,
+                                                          b.assist.per_copy_cycles) &&
+           same(a.sram, b.sram) && same(a.host, b.host) && same(a.fifo, b.fifo) &&
+           a.router.policy == b.router.policy && a.router.ordering == b.router.ordering &&
+           a.router.no_buffer == b.router.no_buffer &&
            a.lookup.unknown_unicast == b.lookup.unknown_unicast && a.vm == b.vm &&
            a.replay.mode == b.replay.mode && a.replay.max_packets == b.replay.max_packets &&
            same(a.workload, b.workload) && same(a.output, b.output) &&

@@ -147,6 +147,9 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.parser.latency_cycles = get(&reader::uint, "parser.latency_cycles");
     c.parser.lookup_latency_cycles = get(&reader::uint, "parser.lookup_latency_cycles");
     c.allocator.latency_cycles = get(&reader::uint, "allocator.latency_cycles");
+    c.assist.header_bytes = get(&reader::uint, "assist.header_bytes");
+    c.assist.lookup_latency_cycles = get(&reader::uint, "assist.lookup_latency_cycles");
+    c.assist.per_copy_cycles = get(&reader::uint, "assist.per_copy_cycles");
 
     c.sram.size_bytes = get(&reader::uint64, "sram.size_bytes");
     c.sram.reserve_bytes = get(&reader::uint64, "sram.reserve_bytes");
@@ -163,7 +166,6 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.fifo.class_shares = get(&reader::real_list, "fifo.class_shares");
     c.fifo.indirect_buffers = get(&reader::uint, "fifo.indirect_buffers");
     c.fifo.max_connections = get(&reader::uint, "fifo.max_connections");
-    c.fifo.cmd_latency_cycles = get(&reader::uint, "fifo.cmd_latency_cycles");
     c.fifo.pool.grow_below = get(&reader::uint, "fifo.pool.grow_below");
     c.fifo.pool.grow_step = get(&reader::uint, "fifo.pool.grow_step");
     c.fifo.pool.shrink_above = get(&reader::uint, "fifo.pool.shrink_above");
@@ -194,11 +196,13 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.workload.multicast_groups = get(&reader::uint, "workload.multicast_groups");
     c.workload.frame_bytes = get(&reader::imix_or_uint, "workload.frame_bytes");
     c.workload.stalling_vms = get(&reader::uint, "workload.stalling_vms");
+    c.workload.ring_entries = get(&reader::uint, "workload.ring_entries");
     c.workload.stall_us = get(&reader::real, "workload.stall_us");
 
     c.output.conn_pcaps = get(&reader::boolean, "output.conn_pcaps");
     c.output.dropped_pcap = get(&reader::boolean, "output.dropped_pcap");
     c.output.packets_csv = get(&reader::boolean, "output.packets_csv");
+    c.output.timeline = get(&reader::boolean, "output.timeline");
     c.output.timeline_interval_us = get(&reader::real, "output.timeline_interval_us");
     c.output.latency_percentiles = get(&reader::real_list, "output.latency_percentiles");
 
@@ -250,6 +254,9 @@ YAML::Node to_tree(const config& c) {
     t["parser"]["latency_cycles"] = u(c.parser.latency_cycles);
     t["parser"]["lookup_latency_cycles"] = u(c.parser.lookup_latency_cycles);
     t["allocator"]["latency_cycles"] = u(c.allocator.latency_cycles);
+    t["assist"]["header_bytes"] = u(c.assist.header_bytes);
+    t["assist"]["lookup_latency_cycles"] = u(c.assist.lookup_latency_cycles);
+    t["assist"]["per_copy_cycles"] = u(c.assist.per_copy_cycles);
 
     t["sram"]["size_bytes"] = u(c.sram.size_bytes);
     t["sram"]["reserve_bytes"] = u(c.sram.reserve_bytes);
@@ -265,7 +272,6 @@ YAML::Node to_tree(const config& c) {
     t["fifo"]["class_shares"] = list_of(c.fifo.class_shares, format_real);
     t["fifo"]["indirect_buffers"] = u(c.fifo.indirect_buffers);
     t["fifo"]["max_connections"] = u(c.fifo.max_connections);
-    t["fifo"]["cmd_latency_cycles"] = u(c.fifo.cmd_latency_cycles);
     t["fifo"]["pool"]["grow_below"] = u(c.fifo.pool.grow_below);
     t["fifo"]["pool"]["grow_step"] = u(c.fifo.pool.grow_step);
     t["fifo"]["pool"]["shrink_above"] = u(c.fifo.pool.shrink_above);
@@ -291,11 +297,13 @@ YAML::Node to_tree(const config& c) {
     t["workload"]["multicast_groups"] = u(c.workload.multicast_groups);
     t["workload"]["frame_bytes"] = c.workload.frame_bytes ? u(*c.workload.frame_bytes) : "imix";
     t["workload"]["stalling_vms"] = u(c.workload.stalling_vms);
+    t["workload"]["ring_entries"] = u(c.workload.ring_entries);
     t["workload"]["stall_us"] = format_real(c.workload.stall_us);
 
     t["output"]["conn_pcaps"] = c.output.conn_pcaps ? "true" : "false";
     t["output"]["dropped_pcap"] = c.output.dropped_pcap ? "true" : "false";
     t["output"]["packets_csv"] = c.output.packets_csv ? "true" : "false";
+    t["output"]["timeline"] = c.output.timeline ? "true" : "false";
     t["output"]["timeline_interval_us"] = format_real(c.output.timeline_interval_us);
     t["output"]["latency_percentiles"] = list_of(c.output.latency_percentiles, format_real);
 

@@ -79,6 +79,13 @@ std::vector<key_info> build_schema() {
     add("allocator.latency_cycles", vt::uint, "2", "cycles", closed(0, pow2(20)),
         "time of one resource attempt");
 
+    add("assist.header_bytes", vt::uint, "128", "bytes", closed(14, 9216),
+        "bytes of a stored frame the assist engine reads back from the data store to parse");
+    add("assist.lookup_latency_cycles", vt::uint, "16", "cycles", closed(0, pow2(20)),
+        "full-table resolution of one special-queue frame");
+    add("assist.per_copy_cycles", vt::uint, "0", "cycles", closed(0, pow2(20)),
+        "extra cycles per fanned-out copy, on top of its LINK command");
+
     add("sram.size_bytes", vt::uint64, "8388608", "bytes", closed(4096, pow2(34)),
         "local data store 215 capacity");
     add("sram.reserve_bytes", vt::uint64, "2097152", "bytes", closed(0, pow2(34)),
@@ -108,8 +115,6 @@ std::vector<key_info> build_schema() {
         "indirect-buffer pool size");
     add("fifo.max_connections", vt::uint, "4096", "queues", closed(1, pow2(20)), "numbered queues")
         .constraint = ">= number of connections";
-    add("fifo.cmd_latency_cycles", vt::uint, "2", "cycles", closed(1, 64),
-        "latency of one elastic-FIFO command (docs/elastic_fifo.md)");
     add("fifo.pool.grow_below", vt::uint, "16", "buffers", closed(0, pow2(24)),
         "the pool manager grows a class whose free count falls below this");
     add("fifo.pool.grow_step", vt::uint, "64", "buffers", closed(1, pow2(24)),
@@ -182,6 +187,9 @@ std::vector<key_info> build_schema() {
     add("workload.stalling_vms", vt::uint, "4", "VMs", closed(0, pow2(16)),
         "VMs of the built-in workload that have stall episodes")
         .constraint = "<= workload.vms";
+    add("workload.ring_entries", vt::uint, "32", "buffers", closed(0, pow2(20)),
+        "posted receive buffers of each built-in VM (0 = vm.ring_entries); small by default so "
+        "the stalls exhaust rings and the demo shows the elastic FIFO at work");
     add("workload.stall_us", vt::real, "300", "us", closed(0, 1e9),
         "mean stall episode length of a stalling workload VM");
 
@@ -190,6 +198,8 @@ std::vector<key_info> build_schema() {
     add("output.dropped_pcap", vt::boolean, "true", "", unbounded(),
         "write dropped.pcap and dropped.csv (with reasons)");
     add("output.packets_csv", vt::boolean, "true", "", unbounded(), "write packets.csv");
+    add("output.timeline", vt::boolean, "true", "", unbounded(),
+        "write timeline.csv (sampled occupancy, footprint, rates, stalled VMs)");
     add("output.timeline_interval_us", vt::real, "10", "us", open_closed(0, 1e9),
         "timeline.csv sample period");
     add("output.latency_percentiles", vt::real_list, "[50, 90, 99, 99.9]", "percent",

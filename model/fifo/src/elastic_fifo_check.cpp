@@ -68,6 +68,15 @@ std::string elastic_fifo_ref::check_invariants() const {
     walk(m_spare, m_queues.count(), "spare list");
     if (v.any())
         return v.text();
+    uint64_t numbered = 0;
+    uint64_t special = 0;
+    for (uint32_t q = 0; q < m_queues.count(); ++q) {
+        numbered += m_queues.is_numbered(q) ? m_lists[q].count : 0;
+        special += m_queues.is_special(q) ? m_lists[q].count : 0;
+    }
+    if (numbered != m_queued_numbered || special != m_queued_special)
+        v.add("queued totals ", m_queued_numbered, "/", m_queued_special,
+              " (numbered/special) but ", numbered, "/", special, " buffers on those queues");
 
     // Membership matches the state, and list kinds match the buffer kinds.
     std::vector<uint32_t> refs(d, 0); // indirect buffers alive and pointing at each normal

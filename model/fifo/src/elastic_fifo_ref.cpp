@@ -44,6 +44,8 @@ void elastic_fifo_ref::reset() {
     m_eligible.assign(words, 0);
     m_rr = m_params.connections - 1; // so the first PICK considers connection 0 first
     m_held = 0;
+    m_queued_numbered = 0;
+    m_queued_special = 0;
     m_stats = {};
     m_last_error.clear();
 
@@ -68,6 +70,7 @@ void elastic_fifo_ref::push_back(list& l, uint32_t b) {
         m_next[l.tail] = b;
     l.tail = b;
     ++l.count;
+    count_queued(l, 1);
     if (l.count > l.high_water)
         l.high_water = l.count;
 }
@@ -79,7 +82,20 @@ uint32_t elastic_fifo_ref::pop_front(list& l) {
         l.tail = nil;
     m_next[b] = nil;
     --l.count;
+    count_queued(l, -1);
     return b;
+}
+
+// Keeps the totals of the special and numbered queues, so a sampler can read them without
+// walking one list per connection.
+void elastic_fifo_ref::count_queued(const list& l, int delta) {
+    if (&l < m_lists.data() || &l >= m_lists.data() + m_lists.size())
+        return; // the spare list
+    const auto q = static_cast<uint32_t>(&l - m_lists.data());
+    if (m_queues.is_numbered(q))
+        m_queued_numbered += delta;
+    else if (m_queues.is_special(q))
+        m_queued_special += delta;
 }
 
 void elastic_fifo_ref::assign(std::vector<uint64_t>& bits, uint32_t i, bool value) {

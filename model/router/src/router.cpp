@@ -92,6 +92,9 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_store = std::make_unique<store::store_engine>("store", m_clock, stp, *m_rx, m_frames,
                                                     m_headers, *m_alloc, m_events, m_queues);
     assist::assist_params asp;
+    asp.header_bytes = cfg.assist.header_bytes;
+    asp.lookup_latency = cfg.assist.lookup_latency_cycles;
+    asp.per_copy_cycles = cfg.assist.per_copy_cycles;
     m_assist = std::make_unique<assist::assist_engine>("assist", m_clock, asp, m_table, *m_alloc,
                                                        m_headers, m_events, m_queues);
     m_local = std::make_unique<local::local_engine>(

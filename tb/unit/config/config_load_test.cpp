@@ -42,7 +42,6 @@ fifo:
   class_shares: [0.1, 0.9]
   indirect_buffers: 0
   max_connections: 8
-  cmd_latency_cycles: 3
   pool:
     grow_below: 4
     grow_step: 8

@@ -44,6 +44,12 @@ struct parser_config {
     std::uint32_t lookup_latency_cycles = 0;
 };
 
+struct assist_config {
+    std::uint32_t header_bytes = 0;
+    std::uint32_t lookup_latency_cycles = 0;
+    std::uint32_t per_copy_cycles = 0;
+};
+
 struct allocator_config {
     std::uint32_t latency_cycles = 0;
 };
@@ -74,7 +80,6 @@ struct fifo_config {
     std::vector<double> class_shares;          // one per class, sum 1
     std::uint32_t indirect_buffers = 0;
     std::uint32_t max_connections = 0;
-    std::uint32_t cmd_latency_cycles = 0;
     pool_config pool;
 };
 
@@ -115,6 +120,7 @@ struct workload_config {
     std::uint32_t multicast_groups = 0;
     std::optional<std::uint32_t> frame_bytes; // nullopt = imix
     std::uint32_t stalling_vms = 0;
+    std::uint32_t ring_entries = 0; // 0 = vm.ring_entries
     double stall_us = 0;
 };
 
@@ -122,6 +128,7 @@ struct output_config {
     bool conn_pcaps = false;
     bool dropped_pcap = false;
     bool packets_csv = false;
+    bool timeline = false;
     double timeline_interval_us = 0;
     std::vector<double> latency_percentiles;
 };
@@ -148,6 +155,7 @@ struct config {
     rx_buffer_config rx_buffer;
     parser_config parser;
     allocator_config allocator;
+    assist_config assist;
     sram_config sram;
     host_config host;
     fifo_config fifo;

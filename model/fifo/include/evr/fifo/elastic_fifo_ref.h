@@ -58,6 +58,9 @@ public:
     uint32_t pick_pointer() const { return m_rr; }
     uint32_t spare_count() const { return m_spare.count; }
     uint32_t live_normal() const { return m_params.descriptors - m_spare.count; } // bound
+    // Buffers on all numbered queues / all special queues together.
+    uint64_t queued_numbered() const { return m_queued_numbered; }
+    uint64_t queued_special() const { return m_queued_special; }
     uint32_t held() const { return m_held; } // normal + indirect descriptors held by callers
     const fifo_op_stats& stats(fifo_op op) const { return m_stats[static_cast<unsigned>(op)]; }
     // Text of the last protocol error (names the command, queue or buffer and its state).
@@ -83,6 +86,7 @@ private:
 
     void push_back(list& l, uint32_t b);
     uint32_t pop_front(list& l);
+    void count_queued(const list& l, int delta);
     void note_numbered(uint32_t q); // refresh q's PICK eligibility after a push or pop
     void release_normal(uint32_t n, fifo_rsp& rsp);
 
@@ -133,6 +137,8 @@ private:
     uint32_t m_rr = 0;
 
     uint32_t m_held = 0;
+    uint64_t m_queued_numbered = 0;
+    uint64_t m_queued_special = 0;
     std::array<fifo_op_stats, fifo_op_count> m_stats{};
     std::string m_last_error;
 };
