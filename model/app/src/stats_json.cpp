@@ -75,6 +75,10 @@ nlohmann::json make_stats(const run_facts& f) {
         c["paths"] = {
             {"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
         c["dropped"] = t.dropped;
+        const auto conn = static_cast<std::uint32_t>(k);
+        c["stall_episodes"] = r.vms().stall_episodes(conn);
+        c["stalled_ns"] =
+            static_cast<double>(r.vms().stalled_cycles(conn, f.sim_cycles)) * period_ns;
         c["latency"] = latency_json(t.latency, f.cfg.output.latency_percentiles, period_ns);
         conns.push_back(std::move(c));
     }

@@ -86,8 +86,10 @@ void vm_farm::run_agenda() {
             break;
         case what::stall_begin:
             ++m_episodes;
+            ++vm.episodes;
             if (vm.stall_depth++ == 0) {
                 vm.stalled = true;
+                vm.stalled_since = now;
                 ++m_stalled_count;
             }
             if (it.duration != 0)
@@ -96,6 +98,7 @@ void vm_farm::run_agenda() {
         case what::stall_end:
             if (--vm.stall_depth == 0) {
                 vm.stalled = false;
+                vm.stalled_cycles += now - vm.stalled_since;
                 --m_stalled_count;
                 if (vm.done_while_stalled) {
                     vm.done_while_stalled = false;

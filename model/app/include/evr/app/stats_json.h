@@ -1,4 +1,4 @@
-// stats.json (schema: docs/outputs.md): what a run did, in one document.
+// stats.json (schema: docs/evrsim.md): what a run did, in one document.
 #pragma once
 
 #include <nlohmann/json.hpp>

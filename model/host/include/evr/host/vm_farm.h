@@ -61,6 +61,13 @@ public:
     std::uint32_t stalled_now() const { return m_stalled_count; }
     std::uint64_t stall_episodes() const { return m_episodes; }
     bool stalled(std::uint32_t conn) const { return m_vms[conn].stalled; }
+    // Per VM: stall episodes begun, and cycles spent stalled up to `now` (a VM still
+    // stalled counts until now).
+    std::uint64_t stall_episodes(std::uint32_t conn) const { return m_vms[conn].episodes; }
+    core::cycle_t stalled_cycles(std::uint32_t conn, core::cycle_t now) const {
+        const vm_state& vm = m_vms[conn];
+        return vm.stalled_cycles + (vm.stalled ? now - vm.stalled_since : 0);
+    }
     std::uint64_t delivered() const { return m_delivered; }
 
 private:
@@ -82,6 +89,9 @@ private:
         bool done_while_stalled = false;
         bool stalled = false;
         std::uint32_t stall_depth = 0; // overlapping episodes
+        std::uint64_t episodes = 0;
+        core::cycle_t stalled_since = 0;
+        core::cycle_t stalled_cycles = 0; // completed stalls
     };
 
     void add(core::cycle_t cycle, what kind, std::uint32_t conn, core::cycle_t duration = 0);
