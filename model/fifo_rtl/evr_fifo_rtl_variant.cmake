@@ -1,0 +1,45 @@
+# evr_fifo_rtl_variant(TARGET VARIANT <name> CLASSES <n> DESCRIPTORS <n> INDIRECT <n>
+#                      CONNECTIONS <n> [DEFINES <verilog defines>...])
+# Verilates rtl/evr_fifo.sv (verilator --cc, assertions on, no threads) with the given
+# parameters into TARGET, and adds evr::make_rtl_model_<name>(), the factory of an
+# rtl_model over it. The parameters reach Verilator (-G) and the C++ capacity from this
+# one call, so they cannot disagree.
+function(evr_fifo_rtl_variant target)
+    cmake_parse_arguments(ARG "" "VARIANT;CLASSES;DESCRIPTORS;INDIRECT;CONNECTIONS" "DEFINES"
+                          ${ARGN})
+    set(rtl ${PROJECT_SOURCE_DIR}/rtl)
+    set(prefix Vevr_fifo_${ARG_VARIANT})
+    set(defines)
+    foreach(d ${ARG_DEFINES})
+        list(APPEND defines +define+${d})
+    endforeach()
+    verilate(${target}
+        PREFIX ${prefix}
+        TOP_MODULE evr_fifo
+        SOURCES ${rtl}/lint/evr_fifo.vlt ${rtl}/evr_fifo_pkg.sv ${rtl}/evr_fifo_ram.sv
+                ${rtl}/evr_fifo_rr_pick.sv ${rtl}/evr_fifo.sv
+        INCLUDE_DIRS ${rtl}
+        VERILATOR_ARGS --assert -Wall -O3 --x-assign fast --x-initial fast
+                       -GClasses=${ARG_CLASSES} -GDescriptors=${ARG_DESCRIPTORS}
+                       -GIndirect=${ARG_INDIRECT} -GConnections=${ARG_CONNECTIONS} ${defines})
+    set(EVR_VARIANT ${ARG_VARIANT})
+    set(EVR_PREFIX ${prefix})
+    set(EVR_CLASSES ${ARG_CLASSES})
+    set(EVR_DESCRIPTORS ${ARG_DESCRIPTORS})
+    set(EVR_INDIRECT ${ARG_INDIRECT})
+    set(EVR_CONNECTIONS ${ARG_CONNECTIONS})
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/rtl_model_${ARG_VARIANT}.cpp)
+    configure_file(${PROJECT_SOURCE_DIR}/model/fifo_rtl/src/rtl_model_variant.cpp.in ${out} @ONLY)
+    target_sources(${target} PRIVATE ${out})
+    # Verilator's generated code and runtime headers are not ours to keep -Wextra clean:
+    # its headers as system headers, its sources without warnings.
+    target_include_directories(${target} SYSTEM PUBLIC ${VERILATOR_ROOT}/include
+                                                       ${VERILATOR_ROOT}/include/vltstd)
+    get_target_property(srcs ${target} SOURCES)
+    foreach(s ${srcs})
+        if(s MATCHES "/${prefix}\\.dir/" OR s MATCHES "/share/verilator/include/")
+            set_source_files_properties(${s} TARGET_DIRECTORY ${target}
+                                        PROPERTIES COMPILE_OPTIONS "-w")
+        endif()
+    endforeach()
+endfunction()
