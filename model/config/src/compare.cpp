@@ -17,8 +17,7 @@ bool same(const mac_config& a, const mac_config& b) {
 }
 
 bool same(const rx_buffer_config& a, const rx_buffer_config& b) {
-    return std::tie(a.size_bytes, a.addrq_entries, a.read_bytes_per_cycle) ==
-           std::tie(b.size_bytes, b.addrq_entries, b.read_bytes_per_cycle);
+    return std::tie(a.size_bytes, a.addrq_entries) == std::tie(b.size_bytes, b.addrq_entries);
 }
 
 bool same(const sram_config& a, const sram_config& b) {

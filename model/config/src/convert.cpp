@@ -142,7 +142,6 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
 
     c.rx_buffer.size_bytes = get(&reader::uint, "rx_buffer.size_bytes");
     c.rx_buffer.addrq_entries = get(&reader::uint, "rx_buffer.addrq_entries");
-    c.rx_buffer.read_bytes_per_cycle = get(&reader::uint, "rx_buffer.read_bytes_per_cycle");
 
     c.parser.latency_cycles = get(&reader::uint, "parser.latency_cycles");
     c.parser.lookup_latency_cycles = get(&reader::uint, "parser.lookup_latency_cycles");
@@ -249,7 +248,6 @@ YAML::Node to_tree(const config& c) {
 
     t["rx_buffer"]["size_bytes"] = u(c.rx_buffer.size_bytes);
     t["rx_buffer"]["addrq_entries"] = u(c.rx_buffer.addrq_entries);
-    t["rx_buffer"]["read_bytes_per_cycle"] = u(c.rx_buffer.read_bytes_per_cycle);
 
     t["parser"]["latency_cycles"] = u(c.parser.latency_cycles);
     t["parser"]["lookup_latency_cycles"] = u(c.parser.lookup_latency_cycles);

@@ -64,12 +64,11 @@ std::vector<key_info> build_schema() {
         "larger frames are dropped at the adapter (reason oversize)");
 
     add("rx_buffer.size_bytes", vt::uint, "262144", "bytes", closed(0, pow2(30)),
-        "receive buffer 203 capacity; 0 = no receive buffer: frames go straight to the "
-        "parser and are dropped if it is busy");
+        "receive buffer 203 capacity; 0 = no receive buffer: a frame is taken only when "
+        "the previous one has left (parser and send/store engine done), else dropped "
+        "(rx_overflow)");
     add("rx_buffer.addrq_entries", vt::uint, "1024", "records", closed(1, pow2(20)),
         "addrq 403 depth");
-    add("rx_buffer.read_bytes_per_cycle", vt::uint, "32", "bytes/cycle", closed(1, 4096),
-        "datapath width out of the receive buffer");
 
     add("parser.latency_cycles", vt::uint, "8", "cycles", closed(0, pow2(20)),
         "header parse time per frame");
@@ -86,7 +85,7 @@ std::vector<key_info> build_schema() {
     add("assist.per_copy_cycles", vt::uint, "0", "cycles", closed(0, pow2(20)),
         "extra cycles per fanned-out copy, on top of its LINK command");
 
-    add("sram.size_bytes", vt::uint64, "8388608", "bytes", closed(4096, pow2(34)),
+    add("sram.size_bytes", vt::uint64, "8388608", "bytes", closed(4096, pow2(32)),
         "local data store 215 capacity");
     add("sram.reserve_bytes", vt::uint64, "2097152", "bytes", closed(0, pow2(34)),
         "part of the SRAM the pool manager may grow pools from (not given to pools at "
@@ -113,7 +112,8 @@ std::vector<key_info> build_schema() {
         .constraint = "one per buffer class, sum 1";
     add("fifo.indirect_buffers", vt::uint, "16384", "buffers", closed(0, pow2(24)),
         "indirect-buffer pool size");
-    add("fifo.max_connections", vt::uint, "4096", "queues", closed(1, pow2(20)), "numbered queues")
+    add("fifo.max_connections", vt::uint, "4096", "queues", closed(1, pow2(20)),
+        "upper limit on connections; the elastic FIFO gets one numbered queue per connection")
         .constraint = ">= number of connections";
     add("fifo.pool.grow_below", vt::uint, "16", "buffers", closed(0, pow2(24)),
         "the pool manager grows a class whose free count falls below this");

@@ -110,7 +110,9 @@ void pool_manager::run() {
     m_ready.notify(sc_core::SC_ZERO_TIME);
     core::cycle_t last = m_clock.now();
     for (;;) {
-        wait(m_poke);
+        while (!m_poked)
+            wait(m_poke);
+        m_poked = false;
         // Look at most once per interval: the pools change on every frame.
         const core::cycle_t next = last + m_params.interval_cycles;
         if (m_clock.now() < next)

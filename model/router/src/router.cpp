@@ -1,5 +1,7 @@
 #include "evr/router/router.h"
 
+#include <stdexcept>
+
 namespace evr::router {
 
 // Wakes the completion watcher whenever a frame or copy is resolved.
@@ -57,8 +59,8 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_queues = fifo_queues(m_params);
     m_headers.resize(m_params.descriptors);
 
-    m_backend = std::make_unique<tlm_fifo_backend>(m_params);
-    m_fifo_target = std::make_unique<fifo_target>("fifo", m_clock.period(), *m_backend);
+    m_fifo = make_fifo_unit(cfg.fifo.backend, m_params);
+    m_fifo_target = std::make_unique<fifo_target>("fifo", m_clock.period(), *m_fifo.backend);
     m_sram = std::make_unique<mem::sram>("sram", m_clock, cfg.sram.size_bytes,
                                          cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles);
 
@@ -138,8 +140,12 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_local->on_buffer_freed = freed;
     m_assist->on_buffer_freed = freed;
     m_assist->on_linked = [lo](std::uint32_t conn) { lo->submitted(conn); };
-    if (pap.strict)
+    if (pap.strict) {
         m_assist->on_resolved = [pa](const lookup::parsed_frame& h) { pa->special_resolved(h); };
+        m_store->on_special_dropped = [pa](const lookup::parsed_frame& h) {
+            pa->special_resolved(h);
+        };
+    }
     m_pool->on_grown = [st]() { st->buffer_freed(); };
     m_store->on_allocated = [po]() { po->poke(); };
 
@@ -154,6 +160,13 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
 }
 
 router::~router() = default;
+
+const elastic_fifo_ref& router::fifo() const {
+    if (!m_fifo.reference)
+        throw std::logic_error("router: the rtl elastic FIFO back end runs no C++ reference; "
+                               "read fifo_stats()");
+    return *m_fifo.reference;
+}
 
 void router::watch_completion() {
     wait(m_pool->ready());

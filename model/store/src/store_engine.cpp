@@ -64,16 +64,21 @@ void store_engine::run() {
             ok = try_alloc(f->orig_len, buffer, addr);
         }
         if (!ok) {
+            // Undo what the parser counted for this frame: its connection's stored frames
+            // (a numbered queue, or a unicast diverted through the special queue by strict
+            // ordering) and the strict ordering's pending special.
             if (numbered)
                 m_alloc.remove_stored(m_queues.connection_of(job.queue));
+            else if (f->cls == lookup::frame_class::known)
+                m_alloc.remove_stored(f->conn);
+            if (!numbered && on_special_dropped)
+                on_special_dropped(f->hdr);
             core::copy_view v{f->index,   std::nullopt, f->bytes.data(),
                               f->cap_len, f->orig_len,  m_clock.now()};
             m_events.dropped(v, core::drop_reason::no_buffer);
             if (m_rx.release(f))
                 m_pool.put(f);
-            if (on_submitted && numbered)
-                on_submitted(job.queue); // the connection may have nothing stored any more
-            continue;
+            continue; // nothing was enqueued: no engine is told of a submission
         }
 
         core::buffer_header& h = m_headers[buffer];

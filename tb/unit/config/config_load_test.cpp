@@ -21,7 +21,6 @@ mac:
 rx_buffer:
   size_bytes: 0
   addrq_entries: 64
-  read_bytes_per_cycle: 64
 parser:
   latency_cycles: 3
   lookup_latency_cycles: 1

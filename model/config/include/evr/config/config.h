@@ -36,7 +36,6 @@ struct mac_config {
 struct rx_buffer_config {
     std::uint32_t size_bytes = 0;
     std::uint32_t addrq_entries = 0;
-    std::uint32_t read_bytes_per_cycle = 0;
 };
 
 struct parser_config {

@@ -1,5 +1,5 @@
 // Why a frame (or one copy of it) was not delivered. Every frame the router does not
-// deliver carries exactly one of these (docs/outputs.md).
+// deliver carries exactly one of these (docs/evrsim.md).
 #pragma once
 
 #include <array>

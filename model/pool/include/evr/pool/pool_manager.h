@@ -44,7 +44,11 @@ public:
     const sc_core::sc_event& ready() const { return m_ready; }
     bool is_ready() const { return m_is_ready; }
     // Something changed in the free pools (an allocation or a release).
-    void poke() { m_poke.notify(sc_core::SC_ZERO_TIME); }
+    // Remembered while a visit is under way, so a change then is looked at next interval.
+    void poke() {
+        m_poked = true;
+        m_poke.notify(sc_core::SC_ZERO_TIME);
+    }
     std::function<void()> on_grown; // buffers were added: a waiting store may retry
 
     std::uint64_t footprint_bytes() const { return m_footprint; }
@@ -66,6 +70,7 @@ private:
     sc_core::sc_event m_ready;
     sc_core::sc_event m_poke;
     bool m_is_ready = false;
+    bool m_poked = false;
     std::vector<std::uint32_t> m_initial;
     std::uint64_t m_bump = 0;                           // next unused byte of the reserve region
     std::vector<std::vector<std::uint32_t>> m_returned; // per class: blocks given back

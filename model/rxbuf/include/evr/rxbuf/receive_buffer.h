@@ -17,7 +17,11 @@ public:
     receive_buffer(sc_core::sc_module_name name, std::uint64_t size_bytes,
                    std::uint32_t addrq_entries);
 
+    // Size 0 is the patent's "no receive buffer" (203 is optional): the adapter hands a
+    // frame on only when the previous one has been read out completely.
     bool has_room(std::uint32_t orig_len) const {
+        if (m_size == 0)
+            return m_bytes == 0 && m_addrq.empty();
         return m_bytes + orig_len <= m_size && m_addrq.size() < m_addrq_entries;
     }
     void push(core::frame_slot* f);

@@ -52,6 +52,9 @@ public:
     void buffer_freed() { m_freed.notify(sc_core::SC_ZERO_TIME); }
     // A buffer was taken (or a pool was found empty): the pool manager may want to look.
     std::function<void()> on_allocated;
+    // A frame bound for a special queue was dropped (no buffer): strict ordering must stop
+    // waiting for it, as if the assist engine had resolved it.
+    std::function<void(const lookup::parsed_frame&)> on_special_dropped;
 
     std::size_t queued() const { return m_jobs.size(); }
     bool busy() const { return m_busy; }
