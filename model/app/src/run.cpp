@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "evr/output/run_recorder.h"
 #include "evr/output/timeline_sampler.h"
 #include "evr/router/router.h"
+#include "run_monitor.h"
 
 namespace evr::app {
 
@@ -96,7 +98,7 @@ core::cycle_t timeline_interval_cycles(const config::config& cfg) {
 }
 
 output::timeline_levels levels_of(const router::router& top) {
-    const elastic_fifo_ref& fifo = top.fifo();
+    const fifo_status& fifo = top.fifo_stats();
     output::timeline_levels l;
     std::uint64_t free_normal = 0;
     for (std::uint32_t c = 0; c < top.queues().classes; ++c)
@@ -111,6 +113,35 @@ output::timeline_levels levels_of(const router::router& top) {
     return l;
 }
 
+// SIGINT/SIGTERM: what was written stays valid and says it is partial. Frames still in
+// flight are neither delivered nor dropped, so packets.csv has no row for them and the
+// checker's verdict would be meaningless: it is skipped, not faked.
+int finish_interrupted(int sig, const config::config& cfg, const prepared_scenario& prep,
+                       const router::router& top, output::run_recorder& recorder,
+                       output::timeline_sampler* timeline, core::cycle_t end_cycle,
+                       std::chrono::steady_clock::time_point wall_start, const cli_options& opts) {
+    const std::uint64_t in_flight = recorder.open_frames();
+    recorder.close();
+    if (timeline)
+        timeline->finish(end_cycle);
+    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+    run_facts facts(cfg, top, recorder);
+    facts.input_name = prep.input_name;
+    facts.learned = prep.learned;
+    facts.complete = false;
+    facts.incomplete_reason = std::string("interrupted by ") + name + " at cycle " +
+                              std::to_string(end_cycle) + "; " + std::to_string(in_flight) +
+                              " frames in flight are not in the outputs";
+    facts.sim_cycles = end_cycle;
+    facts.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    facts.checker = {{"skipped", "run interrupted"}};
+    write_json(opts.outdir + "/stats.json", make_stats(facts));
+    std::cerr << "evrsim: " << facts.incomplete_reason << "; outputs in " << opts.outdir
+              << " cover the frames resolved so far (stats.json: complete=false)\n";
+    return 128 + sig;
+}
+
 } // namespace
 
 int run(const cli_options& opts) {
@@ -120,10 +151,6 @@ int run(const cli_options& opts) {
             std::cout << config::to_yaml(cfg);
             return exit_ok;
         }
-        if (cfg.fifo.backend != config::fifo_backend::tlm)
-            throw input_error(std::string("fifo.backend: '") + config::to_string(cfg.fifo.backend) +
-                              "' needs the RTL elastic FIFO, which this build does not have yet; "
-                              "use tlm");
         if (opts.vcd || opts.fst)
             throw input_error(std::string(opts.vcd ? "--vcd" : "--fst") +
                               ": waveform dumping is not implemented yet");
@@ -160,8 +187,20 @@ int run(const cli_options& opts) {
             top.add_listener(timeline.get());
         }
 
+        std::optional<std::uint64_t> expected;
+        if (!opts.trace)
+            expected = cfg.replay.max_packets
+                           ? std::min(cfg.replay.max_packets, cfg.workload.frames)
+                           : cfg.workload.frames;
+        run_monitor monitor(top.clock(), !opts.quiet, expected);
+        top.add_listener(&monitor);
+
         sc_core::sc_start();
         const core::cycle_t end_cycle = top.clock().now();
+        monitor.clear_line();
+        if (const int sig = monitor.interrupted_by())
+            return finish_interrupted(sig, cfg, prep, top, recorder, timeline.get(), end_cycle,
+                                      wall_start, opts);
         const std::vector<std::uint64_t> parked_indices = recorder.open_indices();
         const std::uint64_t parked = parked_indices.size();
         recorder.park_open_frames(end_cycle);
@@ -170,7 +209,7 @@ int run(const cli_options& opts) {
             timeline->finish(end_cycle);
 
         // Buffer conservation, judged from the FIFO's own lists.
-        const elastic_fifo_ref& fifo = top.fifo();
+        const fifo_status& fifo = top.fifo_stats();
         std::uint64_t free_normal = 0;
         for (std::uint32_t c = 0; c < top.queues().classes; ++c)
             free_normal += fifo.free_count(c);
@@ -210,6 +249,11 @@ int run(const cli_options& opts) {
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";
         return exit_bad_input;
+    } catch (const sc_core::sc_report& e) {
+        // An exception inside an engine (a lockstep mismatch, an RTL assertion, a FIFO
+        // protocol error) stops sc_start() as a report carrying its text: a failed run.
+        std::cerr << "evrsim: simulation stopped: " << e.what() << "\n";
+        return exit_check_failed;
     }
 }
 

@@ -84,7 +84,7 @@ nlohmann::json make_stats(const run_facts& f) {
     }
     j["connections"] = std::move(conns);
 
-    const elastic_fifo_ref& fifo = r.fifo();
+    const fifo_status& fifo = r.fifo_stats();
     const fifo_queues& q = r.queues();
     nlohmann::json pools = nlohmann::json::array();
     for (std::uint32_t c = 0; c < q.classes; ++c) {

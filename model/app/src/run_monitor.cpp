@@ -1,0 +1,88 @@
+#include "run_monitor.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include <systemc>
+
+namespace evr::app {
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void note_signal(int sig) {
+    g_signal = sig;
+}
+
+// Frame events between two looks at the clock and the signal flag: often enough to stop
+// within microseconds of wall time, rare enough to cost nothing per frame.
+constexpr std::uint32_t poll_every = 1024;
+
+} // namespace
+
+run_monitor::run_monitor(const core::clock_domain& clock, bool progress,
+                         std::optional<std::uint64_t> expected_frames)
+    : m_clock(clock), m_progress(progress && isatty(STDERR_FILENO)), m_expected(expected_frames),
+      m_start(std::chrono::steady_clock::now()), m_last_print(m_start) {
+    g_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = note_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &m_old_int);
+    sigaction(SIGTERM, &sa, &m_old_term);
+}
+
+run_monitor::~run_monitor() {
+    sigaction(SIGINT, &m_old_int, nullptr);
+    sigaction(SIGTERM, &m_old_term, nullptr);
+}
+
+int run_monitor::interrupted_by() const {
+    return g_signal;
+}
+
+void run_monitor::on_input(const core::frame_slot&) {
+    ++m_inputs;
+    poll();
+}
+
+void run_monitor::poll() {
+    if (++m_events < poll_every)
+        return;
+    m_events = 0;
+    if (g_signal != 0 && !m_stopping) {
+        m_stopping = true; // a second signal while stopping changes nothing
+        sc_core::sc_stop();
+        return;
+    }
+    if (!m_progress)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last_print >= std::chrono::milliseconds(500)) {
+        m_last_print = now;
+        print_progress();
+    }
+}
+
+void run_monitor::print_progress() {
+    const double wall = std::chrono::duration<double>(m_last_print - m_start).count();
+    const double sim_ms = static_cast<double>(m_clock.now()) * m_clock.period_ns() / 1e6;
+    char pct[32] = "";
+    if (m_expected && *m_expected > 0)
+        std::snprintf(pct, sizeof pct, " (%.0f%%)",
+                      100.0 * static_cast<double>(m_inputs) / static_cast<double>(*m_expected));
+    std::fprintf(stderr, "\revrsim: %llu frames%s, %.3f ms simulated, %.0f frames/s  ",
+                 static_cast<unsigned long long>(m_inputs), pct, sim_ms,
+                 wall > 0 ? static_cast<double>(m_inputs) / wall : 0.0);
+    std::fflush(stderr);
+    m_line_shown = true;
+}
+
+void run_monitor::clear_line() {
+    if (m_line_shown)
+        std::fprintf(stderr, "\r\033[K");
+    m_line_shown = false;
+}
+
+} // namespace evr::app

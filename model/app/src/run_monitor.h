@@ -1,0 +1,51 @@
+// Watches a run from the frame events: a progress line on stderr (only when stderr is a
+// terminal) and a clean stop on SIGINT/SIGTERM. Both piggyback on frame events rather
+// than on a timer process, so they cost nothing while the model is idle and never keep
+// the simulation alive.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <optional>
+
+#include "evr/core/cycles.h"
+#include "evr/core/frame_events.h"
+
+namespace evr::app {
+
+class run_monitor : public core::frame_listener {
+public:
+    // `expected_frames`: input size when known (built-in workload), for a percentage.
+    run_monitor(const core::clock_domain& clock, bool progress,
+                std::optional<std::uint64_t> expected_frames);
+    ~run_monitor() override;
+
+    void on_input(const core::frame_slot&) override;
+    void on_fanout(std::uint64_t, std::uint32_t) override {}
+    void on_delivered(const core::copy_view&, core::path_kind) override { poll(); }
+    void on_dropped(const core::copy_view&, core::drop_reason) override { poll(); }
+
+    // The signal that stopped the run, or 0.
+    int interrupted_by() const;
+    // Erases the progress line (call before printing the summary).
+    void clear_line();
+
+private:
+    void poll();
+    void print_progress();
+
+    const core::clock_domain& m_clock;
+    bool m_progress;
+    std::optional<std::uint64_t> m_expected;
+    std::uint64_t m_inputs = 0;
+    std::uint32_t m_events = 0;
+    bool m_stopping = false;
+    bool m_line_shown = false;
+    std::chrono::steady_clock::time_point m_start;
+    std::chrono::steady_clock::time_point m_last_print;
+    struct sigaction m_old_int {};
+    struct sigaction m_old_term {};
+};
+
+} // namespace evr::app
