@@ -285,6 +285,8 @@ TEST(cosim_directed, factory_builds_each_back_end) {
         EXPECT_EQ(u.status->high_water(p.classes), p.indirect);
         EXPECT_EQ(u.status->live_normal(), 1u);
         EXPECT_EQ(u.status->check_drained(), "");
+        EXPECT_EQ(u.status->queued_numbered() + u.status->queued_special(), 0u);
+        EXPECT_EQ(u.reference == nullptr, kind == config::fifo_backend::rtl);
     }
 }
 

@@ -18,12 +18,14 @@ fifo_unit make_fifo_unit(config::fifo_backend kind, const fifo_params& params) {
     case config::fifo_backend::lockstep: {
         auto ls = std::make_unique<lockstep_fifo_backend>(params);
         u.status = std::make_unique<lockstep_fifo_status>(*ls);
+        u.reference = &ls->reference();
         u.backend = std::move(ls);
         break;
     }
     case config::fifo_backend::tlm: {
         auto tlm = std::make_unique<tlm_fifo_backend>(params);
         u.status = std::make_unique<ref_fifo_status>(tlm->ref());
+        u.reference = &tlm->ref();
         u.backend = std::move(tlm);
         break;
     }

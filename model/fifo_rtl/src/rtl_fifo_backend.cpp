@@ -97,6 +97,20 @@ uint32_t rtl_fifo_backend::high_water(uint32_t q) const {
     return hw;
 }
 
+uint64_t rtl_fifo_status::queued_numbered() const {
+    uint64_t n = 0;
+    for (uint32_t k = 0; k < m_queues.connections; ++k)
+        n += m_rtl.queue_count(m_queues.numbered(k));
+    return n;
+}
+
+uint64_t rtl_fifo_status::queued_special() const {
+    uint64_t n = 0;
+    for (uint32_t s = 0; s < fifo_special_count; ++s)
+        n += m_rtl.queue_count(m_queues.special(static_cast<fifo_special>(s)));
+    return n;
+}
+
 std::string rtl_fifo_status::check_invariants() const {
     // The RTL checks its invariants with assertions on every cycle it runs and a failure
     // stops the run, so reaching here means they held. What remains checkable from

@@ -14,6 +14,8 @@ namespace evr {
 struct fifo_unit {
     std::unique_ptr<fifo_backend> backend;
     std::unique_ptr<fifo_status> status; // refers into *backend
+    // The C++ reference inside *backend (tlm, lockstep); nullptr under rtl, which has none.
+    const elastic_fifo_ref* reference = nullptr;
 };
 
 // Throws evr::input_error when `params` exceed the RTL's capacity (rtl, lockstep).

@@ -73,6 +73,7 @@ private:
 class rtl_fifo_status : public fifo_status {
 public:
     explicit rtl_fifo_status(const rtl_fifo_backend& rtl) : m_rtl(rtl), m_queues(rtl.params()) {}
+    const fifo_params& params() const override { return m_rtl.params(); }
     uint32_t free_count(uint32_t cls) const override {
         return m_rtl.queue_count(m_queues.free_pool(cls));
     }
@@ -84,6 +85,9 @@ public:
     uint32_t live_normal() const override {
         return m_rtl.params().descriptors - m_rtl.spare_count();
     }
+    // Sums of the queue table's counts, one debug read per queue.
+    uint64_t queued_numbered() const override;
+    uint64_t queued_special() const override;
     std::string check_invariants() const override;
     std::string check_drained() const override;
 

@@ -18,6 +18,7 @@
 #include "evr/fifo/elastic_fifo_ref.h"
 #include "evr/fifo/fifo_backend.h"
 #include "evr/fifo/fifo_target.h"
+#include "evr/fifo_rtl/fifo_backends.h"
 #include "evr/host/vm_farm.h"
 #include "evr/ingress/adapter.h"
 #include "evr/local/local_engine.h"
@@ -57,7 +58,11 @@ public:
 
     const core::clock_domain& clock() const { return m_clock; }
     const ingress::adapter& adapter() const { return *m_adapter; }
-    const elastic_fifo_ref& fifo() const { return m_backend->ref(); }
+    // The C++ reference of the tlm and lockstep back ends; throws std::logic_error under
+    // `--fifo rtl`, which runs no reference. Statistics read fifo_stats() instead.
+    const elastic_fifo_ref& fifo() const;
+    // The FIFO's counts and checks from whichever back end runs (docs/rtl_fifo.md).
+    const fifo_status& fifo_stats() const { return *m_fifo.status; }
     const fifo_target& fifo_port() const { return *m_fifo_target; }
     const fifo_queues& queues() const { return m_queues; }
     const pool::pool_manager& pools() const { return *m_pool; }
@@ -86,7 +91,7 @@ private:
     core::frame_pool m_frames;
     core::frame_events m_events;
     core::buffer_headers m_headers;
-    std::unique_ptr<tlm_fifo_backend> m_backend;
+    fifo_unit m_fifo; // the back end cfg.fifo.backend asks for, and its statistics view
     std::unique_ptr<fifo_target> m_fifo_target;
     std::unique_ptr<mem::sram> m_sram;
     std::unique_ptr<allocator::allocator> m_alloc;
