@@ -152,7 +152,8 @@ std::vector<key_info> build_schema() {
     add("vm.stall_duration_us", vt::real, "300", "us", closed(0, 1e9),
         "mean stall episode length (exponential)");
     add("vm.availability_trace", vt::string, "\"\"", "path", unbounded(),
-        "host-availability trace (lines time_ns,connection,event; event stall or resume); "
+        "host-availability trace (lines time_ns,connection,event; event stall or resume; "
+        "time_ns counts simulated time from the start of traffic, after the pool fill); "
         "replaces random stalls; \"\" = none")
         .is_path = true;
 
@@ -206,7 +207,9 @@ std::vector<key_info> build_schema() {
         open_closed(0, 100), "latency percentiles reported in stats.json");
 
     add("connections", vt::map_list, "[]", "", unbounded(),
-        "the connection table; empty = learn connections from the trace");
+        "the connection table for trace runs; empty = learn connections from the trace (the "
+        "built-in workload brings its own VMs and ignores this, multicast_groups and "
+        "lookup.unknown_unicast)");
     add("connections[].name", vt::string, "", "", unbounded(),
         "connection name, also the file name `conn/<name>.pcap`")
         .constraint = "unique, characters A-Z a-z 0-9 _ . -, not drop";

@@ -54,6 +54,12 @@ TEST_F(config_error, unknown_key_in_list_items) {
               "connections[1].vm.ring_entries?)");
 }
 
+TEST_F(config_error, availability_trace_is_not_per_connection) {
+    EXPECT_EQ(error(two_connections + "    vm:\n      availability_trace: b.csv\n"),
+              "cfg.yaml:10: connections[1].vm.availability_trace: not a per-connection setting: "
+              "vm.availability_trace names the connection on each line");
+}
+
 TEST_F(config_error, wrong_types) {
     EXPECT_EQ(error("clock:\n  freq_mhz: fast\n"),
               "cfg.yaml:2: clock.freq_mhz: expected a number, got \"fast\"");
