@@ -153,6 +153,7 @@ struct roles {
     std::uint64_t unknown_default; // (e) unknown unicast of VLAN 30: the default connection
     std::uint64_t unknown_drop;    // (e) unknown unicast of VLAN 10: no default there
     std::vector<std::uint64_t> f;  // f0 direct, f1..f10 while f's VM stalls
+    std::uint64_t f_after;         // after f's queue drained
 };
 
 struct bench {
@@ -221,7 +222,8 @@ struct bench {
         r.f.push_back(to(f, 61, ++seed));
         for (int i = 0; i < 10; ++i)
             r.f.push_back(to(f, 62 + i, ++seed));
-        r.a2 = to(a, 75, ++seed); // direct flow is untouched by the store engine's trouble
+        r.a2 = to(a, 75, ++seed);       // direct flow is untouched by the store engine's trouble
+        r.f_after = to(f, 130, ++seed); // long after f's queue drained: direct again
     }
 
     void run() {
@@ -385,7 +387,10 @@ TEST(fig1, f_no_free_buffer) {
     const bench& bn = *g_bench;
     ASSERT_EQ(bn.r.f.size(), 11u);
     EXPECT_EQ(bn.log.of(bn.r.f[0], f)->path, core::path_kind::direct);
-    const auto got = bn.log.to(f);
+    auto got = bn.log.to(f);
+    ASSERT_FALSE(got.empty());
+    ASSERT_EQ(got.back()->index, bn.r.f_after);
+    got.pop_back();
     // Eight buffers: f1..f8 are stored; f9 and f10 find the pool empty.
     if (!wait_mode) {
         ASSERT_EQ(got.size(), 9u);
@@ -413,6 +418,17 @@ TEST(fig1, f_no_free_buffer) {
     // All eight buffers were in use: f1 held by the local engine, f2..f8 queued.
     EXPECT_EQ(bn.top->fifo().high_water(bn.top->queues().numbered(f)), 7u);
     EXPECT_EQ(bn.top->fifo().free_count(0), 8u); // and all came back
+}
+
+TEST(fig1, f_direct_flow_resumes_after_the_queue_drained) {
+    const bench& bn = *g_bench;
+    // Exclusive access ends with the numbered queue (claim 7), drops or not.
+    EXPECT_FALSE(bn.top->alloc().exclusive(f));
+    EXPECT_EQ(bn.top->local().exclusive_count(), 0u);
+    const auto* d = bn.log.of(bn.r.f_after, f);
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->path, core::path_kind::direct);
+    EXPECT_EQ(latency_of(bn.r.f_after, f), bn.direct_latency());
 }
 
 TEST(fig1, drops_are_exactly_the_expected_ones) {
