@@ -64,10 +64,11 @@ public:
     parser::parser parse;
     driver drv{"driver", clock};
 
-    parser_rig(sc_core::sc_module_name name, parser::policy mode, std::uint32_t ring1)
+    parser_rig(sc_core::sc_module_name name, parser::policy mode, std::uint32_t ring1,
+               bool strict = false)
         : sc_module(name), alloc("allocator", {{8, 4096}, {ring1, 4096}}, 32, alloc_latency),
-          parse("parser", clock, {parse_latency, lookup_latency, mode, false}, rx, pool, tbl, alloc,
-                send, store, events, queues) {
+          parse("parser", clock, {parse_latency, lookup_latency, mode, strict}, rx, pool, tbl,
+                alloc, send, store, events, queues) {
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
@@ -101,6 +102,7 @@ struct bench {
     parser_rig elastic{"elastic", parser::policy::elastic, 1};
     parser_rig dropper{"drop", parser::policy::drop, 0};
     parser_rig hol{"hol", parser::policy::hol, 0};
+    parser_rig strict{"strict", parser::policy::elastic, 8, true};
 
     bench() {
         elastic.drv.script = [this](driver& d) {
@@ -130,6 +132,20 @@ struct bench {
             r.alloc.add_stored(1); // as if a frame of connection 1 were in the store path
             d.at(100);
             r.arrive(2, to1(2)); // refused for order, not resources: stored, not dropped
+        };
+        strict.drv.script = [this](driver& d) {
+            parser_rig& r = strict;
+            r.fill_pool(d);
+            d.at(10);
+            r.arrive(0, broadcast(10, 100, 0)); // VLAN 10 has a special pending
+            r.arrive(1, to0(1)); // follows it through the broadcast queue, not direct
+            d.at(200);
+            // The assist engine took both off the queue; the local engine sent frame 1.
+            r.parse.special_resolved(lookup::test::parse(broadcast(10, 100, 0)));
+            r.parse.special_resolved(lookup::test::parse(to0(1)));
+            r.alloc.remove_stored(0);
+            d.at(300);
+            r.arrive(2, to0(2)); // nothing pending: direct again
         };
         hol.drv.script = [this](driver& d) {
             parser_rig& r = hol;
@@ -241,6 +257,28 @@ TEST(parser, hol_policy_blocks_everything_behind_the_head) {
     EXPECT_EQ(r.parse.hol_waits(), 2u);
     EXPECT_TRUE(r.backend.of(fifo_op::alloc).empty()); // hol never uses the elastic FIFO
     EXPECT_EQ(r.rx.bytes(), 0u); // the broadcast's space freed after its second copy
+}
+
+TEST(parser, strict_ordering_sends_unicast_behind_pending_specials_of_its_vlan) {
+    const parser_rig& r = g_bench->strict;
+    const auto enq = r.backend.of(fifo_op::enqueue);
+    ASSERT_EQ(enq.size(), 2u);
+    for (std::uint32_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(enq[i]->cmd.queue, r.queues.special(fifo_special::broadcast)) << i;
+        EXPECT_EQ(enq[i]->cmd.tag, i);
+    }
+    // No allocator attempt for the diverted frame: handed over right after parse + lookup.
+    const auto allocs = r.backend.of(fifo_op::alloc);
+    ASSERT_EQ(allocs.size(), 2u);
+    EXPECT_EQ(allocs[1]->issue, 10u + 2 * (parse_latency + lookup_latency));
+    EXPECT_EQ(r.write_of(1), nullptr);
+    const auto* w2 = r.write_of(2);
+    ASSERT_NE(w2, nullptr);
+    EXPECT_EQ(w2->frame.path, core::path_kind::direct);
+    EXPECT_EQ(w2->cycle,
+              300u + parse_latency + lookup_latency + alloc_latency + write_100 + host_latency);
+    EXPECT_EQ(r.parse.direct(), 1u);
+    EXPECT_EQ(r.parse.to_store(), 2u);
 }
 
 } // namespace
