@@ -5,9 +5,13 @@
 // Connection 0's VM has no posted buffer: its three frames wait in numbered queue 0. The
 // local engine dequeues the first, takes exclusive access (block 129), finds no resources,
 // keeps the frame and MASKs the connection out of PICK. Connection 1 meanwhile has
-// resources: its frame is served at once (no head-of-line blocking). Re-posts of two and
-// then one buffer let connection 0's frames out in order; exclusive access ends when its
-// queue is empty, and only then does a direct attempt succeed again.
+// resources: its frame is served at once (no head-of-line blocking). Two re-posts of two
+// buffers let connection 0's frames out in order; exclusive access ends when its queue is
+// empty, and only then does a direct attempt succeed again.
+//
+// Two more rigs in the same elaboration: "credit" (one shared host-write credit: the second
+// frame waits MASKed for the credit, not for a re-post) and "drop" (router.policy = drop:
+// a stored frame without resources is dropped with reason no_resources).
 #include <gtest/gtest.h>
 #include <memory>
 #include <vector>
