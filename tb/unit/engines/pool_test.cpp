@@ -7,6 +7,8 @@
 // 0.25 / 0.75 of the 8192-byte region: 8 and 6 buffers at start. The reserve holds 8 more
 // 256-byte blocks. grow_below 4, grow_step 2, shrink_above 8, interval 50 cycles.
 // A driver plays the store engine (ALLOC + poke) and the local engine (RELEASE + poke).
+// A second manager checks that a poke arriving while a visit is under way is not lost
+// (regression for the fix in 24fb9d7: growth could be missed for good).
 #include <gtest/gtest.h>
 #include <memory>
 #include <vector>
@@ -48,8 +50,39 @@ struct footprint_sample {
     std::uint32_t free0;
 };
 
+// A second manager for the poke that arrives during a visit: one class of 16 buffers,
+// 8 more in the reserve, grow_below 6, grow_step 2.
+pool::pool_params visit_params() {
+    pool::pool_params p;
+    p.classes = {256};
+    p.shares = {1.0};
+    p.sram_bytes = 6144;
+    p.reserve_bytes = 2048;
+    p.grow_below = 6;
+    p.grow_step = 2;
+    p.shrink_above = 100;
+    p.interval_cycles = 50;
+    return p;
+}
+
+fifo_params visit_fifo() {
+    fifo_params p;
+    p.classes = 1;
+    p.descriptors = pool::descriptors_needed(visit_params());
+    p.indirect = 1;
+    p.connections = 1;
+    return p;
+}
+
 struct bench {
     core::clock_domain clock{freq_mhz};
+    // The poke-during-a-visit rig.
+    spy_backend visit_backend{visit_fifo()};
+    fifo_target visit_port{"visit_fifo", clock.period(), visit_backend};
+    pool::pool_manager visit_pm{"visit_pool", clock, visit_params(), fifo_queues(visit_fifo())};
+    driver visit_drv{"visit_driver", clock};
+    core::cycle_t last_visit_alloc = 0;
+
     fifo_queues queues{params()};
     spy_backend backend{params()};
     fifo_target port{"fifo", clock.period(), backend};
@@ -68,6 +101,23 @@ struct bench {
         pm.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
         pm.on_grown = [this]() { ++grown_news; };
+        visit_pm.fifo_out.bind(visit_port.cmd_in);
+        visit_drv.fifo_out.bind(visit_port.cmd_in);
+        visit_drv.script = [this](driver& d) {
+            d.at(100);
+            for (int i = 0; i < 13; ++i) { // 16 -> 3 free
+                d.run_cmd(fifo_cmd::alloc(0));
+                visit_pm.poke();
+            }
+            // Wait for the look that grows the pool, then take one buffer while its
+            // ADD_FREEs are under way; the poke lands inside the visit. Afterwards the
+            // pool is below grow_below again and nobody pokes any more.
+            while (visit_backend.of(fifo_op::add_free).size() <= 16)
+                d.cycles(1);
+            d.run_cmd(fifo_cmd::alloc(0));
+            visit_pm.poke();
+            last_visit_alloc = d.now();
+        };
         drv.script = [this](driver& d) {
             wait(pm.ready());
             ready_at = d.now();
@@ -221,6 +271,19 @@ TEST(pool_manager, regrowth_reuses_returned_blocks) {
     EXPECT_EQ(b.samples[3].footprint, 8192u + 512);
     EXPECT_EQ(b.grown_news, 5u); // 4 grows to exhaustion + 1 regrowth, 2 buffers each
     EXPECT_EQ(b.backend.ref().check_invariants(), "");
+}
+
+TEST(pool_manager, a_poke_during_a_visit_is_looked_at_next_interval) {
+    const bench& b = *g_bench;
+    const auto adds = b.visit_backend.of(fifo_op::add_free);
+    ASSERT_GE(adds.size(), 18u);
+    // The poke came while the growing visit was still issuing its ADD_FREEs.
+    EXPECT_LT(b.last_visit_alloc, adds[17]->response);
+    EXPECT_GT(b.last_visit_alloc, adds[16]->issue);
+    // 3 + 2 - 1 = 4 free, below grow_below: a later look must grow the pool again.
+    EXPECT_EQ(b.visit_pm.grown(), 4u);
+    EXPECT_EQ(adds.size(), 20u);
+    EXPECT_EQ(b.visit_backend.ref().free_count(0), 6u);
 }
 
 } // namespace
