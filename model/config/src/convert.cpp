@@ -83,15 +83,8 @@ vm_config read_vm(const reader& r, const YAML::Node& map, const std::string& pat
         vm.stall_interval_us = r.real(map["stall_interval_us"], p("stall_interval_us"));
     if (has("stall_duration_us"))
         vm.stall_duration_us = r.real(map["stall_duration_us"], p("stall_duration_us"));
-    if (has("availability_trace")) {
-        // One trace serves every VM (its lines name the connection), so a per-connection
-        // value could only be ignored: refuse it instead.
-        if (path.compare(0, 11, "connections") == 0)
-            r.fail(p("availability_trace"),
-                   "not a per-connection setting: vm.availability_trace names the connection "
-                   "on each line");
+    if (has("availability_trace"))
         vm.availability_trace = r.string(map["availability_trace"], p("availability_trace"));
-    }
     return vm;
 }
 

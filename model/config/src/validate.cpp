@@ -109,6 +109,12 @@ private:
             if (auto [it, fresh] = names.emplace(con.name, i); !fresh)
                 fail(join(path, "name"), "duplicate connection name \"" + con.name +
                                              "\" also used by " + index("connections", it->second));
+            // One trace serves every VM (its lines name the connection): a different
+            // per-connection value could only be ignored, so it is refused.
+            if (con.vm.availability_trace != m_cfg.vm.availability_trace)
+                fail(join(path, "vm.availability_trace"),
+                     "not a per-connection setting: vm.availability_trace names the connection "
+                     "on each line");
             if (is_group_mac(con.mac))
                 fail(join(path, "mac"), format_mac(con.mac) +
                                             " is a group address (I/G bit set); a connection "

@@ -27,7 +27,7 @@ parser:
 allocator:
   latency_cycles: 0
 sram:
-  size_bytes: 0x400000000
+  size_bytes: 0x100000000
   reserve_bytes: 1048576
   bytes_per_cycle: 64
   latency_cycles: 2
@@ -88,7 +88,7 @@ connections:
     vlan: 10
     ipv4: [10.0.0.1, 10.0.0.2]
     ipv6: [fd00::1]
-    vm: {ring_entries: 8, availability_trace: /abs/web.csv}
+    vm: {ring_entries: 8}
   - name: db.1
     mac: 02:00:00:00:00:01
   - name: cache-2
@@ -146,7 +146,7 @@ TEST(config_load, full_file) {
     EXPECT_EQ(c.clock.freq_mhz, 312.5);
     EXPECT_EQ(c.seed, 42u);
     EXPECT_EQ(c.mac.fcs_bytes, 0u);
-    EXPECT_EQ(c.sram.size_bytes, std::uint64_t{1} << 34); // hex, beyond 32 bits
+    EXPECT_EQ(c.sram.size_bytes, std::uint64_t{1} << 32); // hex, needs 33 bits
     EXPECT_EQ(c.fifo.backend, fifo_backend::lockstep);
     EXPECT_EQ(c.fifo.buffer_classes, (std::vector<std::uint32_t>{128, 1600}));
     EXPECT_EQ(c.fifo.pool.interval_cycles, 1000u);
@@ -171,7 +171,7 @@ TEST(config_load, full_file) {
     EXPECT_EQ(web.ipv6[0][15], 0x01);
     // Per-connection overrides on top of the global vm settings.
     EXPECT_EQ(web.vm.ring_entries, 8u);
-    EXPECT_EQ(web.vm.availability_trace, "/abs/web.csv");
+    EXPECT_EQ(web.vm.availability_trace, c.vm.availability_trace); // one trace for all
     EXPECT_EQ(web.vm.buffer_bytes, 2048u);
     EXPECT_EQ(web.vm.stall_interval_us, 50.25);
     // Same MAC, other VLAN (untagged): a different connection key.
@@ -212,12 +212,11 @@ TEST(config_load, set_values_are_yaml) {
 
 TEST(config_load, set_paths_are_relative_to_the_working_directory) {
     const config c = load_config("", {"vm.availability_trace=traces/avail.csv",
-                                      "connections=[{name: a, mac: '02:00:00:00:00:01', "
-                                      "vm: {availability_trace: a.csv}}]"});
+                                      "connections=[{name: a, mac: '02:00:00:00:00:01'}]"});
     EXPECT_EQ(c.vm.availability_trace,
               (std::filesystem::current_path() / "traces/avail.csv").string());
-    EXPECT_EQ(c.connections[0].vm.availability_trace,
-              (std::filesystem::current_path() / "a.csv").string());
+    // Connections inherit the one trace (its lines name the connection).
+    EXPECT_EQ(c.connections[0].vm.availability_trace, c.vm.availability_trace);
 }
 
 TEST(config_load, set_list_indices_in_connections) {

@@ -39,7 +39,7 @@ TEST(config_print, full_config_round_trip) {
     temp_dir dir;
     const config c = load_config(
         "", {"clock.freq_mhz=333.33333333333331", "seed=18446744073709551615",
-             "sram.size_bytes=17179869184", "fifo.backend=rtl", "fifo.buffer_classes=[100, 200]",
+             "sram.size_bytes=4294967296", "fifo.backend=rtl", "fifo.buffer_classes=[100, 200]",
              "fifo.class_shares=[0.1, 0.9]", "router.policy=drop", "router.ordering=strict",
              "router.no_buffer=wait", "vm.stall_fraction=0.1",
              "vm.availability_trace=/some where/\"odd\" ~.csv", "replay.mode=linerate",
