@@ -102,6 +102,10 @@ class BuiltIn(unittest.TestCase):
                 self.assertEqual(stats["config"]["policy"], policy)
                 self.assertTrue(stats["complete"])
                 self.assertGreater(len(os.listdir(os.path.join(d, "conn"))), 0)
+                groups = stats["latency_by_stall"]
+                self.assertEqual(groups["stalled_vms"]["count"] + groups["other_vms"]["count"],
+                                 stats["latency"]["count"])
+                self.assertEqual(groups["stalled_vms"]["connections"], 4)  # workload default
 
     def test_strict_ordering_passes_checker(self):
         with tempfile.TemporaryDirectory() as d:

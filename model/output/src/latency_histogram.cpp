@@ -38,6 +38,19 @@ void latency_histogram::add(std::uint64_t cycles) {
     m_max = std::max(m_max, cycles);
 }
 
+void latency_histogram::merge(const latency_histogram& other) {
+    if (other.m_count == 0)
+        return;
+    if (other.m_buckets.size() > m_buckets.size())
+        m_buckets.resize(other.m_buckets.size(), 0);
+    for (std::size_t b = 0; b < other.m_buckets.size(); ++b)
+        m_buckets[b] += other.m_buckets[b];
+    m_count += other.m_count;
+    m_sum += other.m_sum;
+    m_min = std::min(m_min, other.m_min);
+    m_max = std::max(m_max, other.m_max);
+}
+
 std::uint64_t latency_histogram::percentile(double p) const {
     if (m_count == 0)
         return 0;

@@ -11,6 +11,8 @@ namespace evr::output {
 class latency_histogram {
 public:
     void add(std::uint64_t cycles);
+    // Adds every sample of `other` (same bucketing, so percentiles stay exact per bucket).
+    void merge(const latency_histogram& other);
     std::uint64_t count() const { return m_count; }
     std::uint64_t min() const { return m_count ? m_min : 0; }
     std::uint64_t max() const { return m_max; }
