@@ -29,6 +29,10 @@ HEADLINE = [
     ("stored", lambda s: s["delivered"]["paths"]["stored"]),
     ("assisted", lambda s: s["delivered"]["paths"]["assisted"]),
     ("dropped_total", lambda s: s["dropped"]["total"]),
+    # Drops of frames that had somewhere to go: the losses a policy is to blame for
+    # (unknown destinations and memberless groups are dropped by every policy).
+    ("lost", lambda s: s["dropped"]["total"] - s["dropped"]["by_reason"]["unknown_destination"]
+     - s["dropped"]["by_reason"]["no_member"]),
 ] + [("dropped_" + r, (lambda r: lambda s: s["dropped"]["by_reason"][r])(r))
      for r in DROP_REASONS] + [
     ("latency_p50_ns", lambda s: s["latency"]["ns"].get("p50", "")),
