@@ -221,5 +221,13 @@ TEST_F(config_error, set_errors) {
               "--set connections.0={name: a}: missing required key mac");
 }
 
+// Found by fuzz_config: an error quoting user text with a line break printed two lines.
+TEST_F(config_error, quoted_line_breaks_stay_on_one_line) {
+    EXPECT_EQ(set_error({"16\n  frames: 1000"}), "--set 16\\n  frames: 1000: expected key=value");
+    EXPECT_EQ(set_error({"seed=1\r\n2"}), "--set seed=1\\r\\n2: expected an integer, got \"1 2\"");
+    EXPECT_EQ(error("seed: \"a\\nb\\x01\"\n"),
+              "cfg.yaml:1: seed: expected an integer, got \"a\\nb\\x01\"");
+}
+
 } // namespace
 } // namespace evr::config::test

@@ -14,10 +14,16 @@ enum exit_status : int {
 };
 
 // Input that cannot be simulated: a bad trace, config, option or output path.
-// The message is one line that names the file or key and the problem.
+// The message is one line that names the file or key and the problem. Messages quote what
+// the user wrote (a --set argument, a YAML string, a file name), which may hold line
+// breaks: the constructor escapes control characters so the one-line promise holds.
 class input_error : public std::runtime_error {
 public:
-    explicit input_error(const std::string& what) : std::runtime_error(what) {}
+    explicit input_error(const std::string& what) : std::runtime_error(one_line(what)) {}
+
+    // `text` with CR, LF and other control characters (tab excepted) written as \r, \n,
+    // \xHH.
+    static std::string one_line(const std::string& text);
 };
 
 // Builds "FILE: PROBLEM" with the file name quoted as given.
