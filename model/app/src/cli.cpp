@@ -50,11 +50,16 @@ cli_parse parse_cli(int argc, const char* const* argv) {
     app.add_option("--replay", o.replay, "Trace timing (config replay.mode)")
         ->check(CLI::IsMember({"timestamps", "linerate"}))
         ->type_name("timestamps|linerate");
-    app.add_option("--seed", o.seed, "Random seed (config seed)")->type_name("N");
+    // NonNegativeNumber: CLI11 reads "-1" into an unsigned as 2^64-1, while the config
+    // rules say negative numbers are errors, never wrapped.
+    app.add_option("--seed", o.seed, "Random seed (config seed)")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--max-packets", o.max_packets,
                    "Stop after N input frames (config "
                    "replay.max_packets)")
-        ->type_name("N");
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", o.quiet, "No summary or progress output");
     app.add_flag("--print-config", o.print_config,
                  "Print the effective configuration as YAML and exit");
