@@ -1,8 +1,23 @@
 #include "evr/output/run_recorder.h"
 
+#include <systemc>
+
 #include "evr/common/error.h"
+#include "text_output.h"
 
 namespace evr::output {
+
+template <typename F>
+void run_recorder::guarded(F&& write) {
+    if (!m_write_error.empty())
+        return;
+    try {
+        write();
+    } catch (const input_error& e) {
+        m_write_error = e.what();
+        sc_core::sc_stop();
+    }
+}
 
 run_recorder::run_recorder(const recorder_options& opts, std::vector<std::string> names,
                            std::function<std::uint64_t(core::cycle_t)> to_trace_ns)
@@ -41,8 +56,10 @@ void run_recorder::close() {
             w->close();
     if (m_dropped_pcap)
         m_dropped_pcap->close();
-    m_dropped_csv.close();
-    m_packets_csv.close();
+    close_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
+    close_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");
+    if (!m_write_error.empty())
+        throw input_error(m_write_error); // evrsim: one line, exit 2
 }
 
 trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
@@ -85,7 +102,8 @@ void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) 
     ++m_paths[static_cast<std::size_t>(path)];
     ++m_delivered;
     if (m_opts.conn_pcaps)
-        conn_writer(k).write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
+        guarded(
+            [&] { conn_writer(k).write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len); });
     if (it == m_open.end())
         return;
     frame_row& row = it->second;
@@ -103,10 +121,13 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
     if (c.conn)
         ++m_conns[*c.conn].dropped;
     if (m_dropped_pcap && c.data) {
-        m_dropped_pcap->write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
-        m_dropped_csv << m_dropped_pcap->records() << ',' << c.index << ','
-                      << (c.conn ? m_names[*c.conn] : "") << ',' << core::to_string(reason) << ','
-                      << c.cycle << '\n';
+        guarded([&] {
+            m_dropped_pcap->write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
+            m_dropped_csv << m_dropped_pcap->records() << ',' << c.index << ','
+                          << (c.conn ? m_names[*c.conn] : "") << ',' << core::to_string(reason)
+                          << ',' << c.cycle << '\n';
+            check_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
+        });
     }
     auto it = m_open.find(c.index);
     if (it == m_open.end())
@@ -128,9 +149,12 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
     if (row.delivered)
         ++m_frames_delivered;
     if (m_opts.packets_csv) {
-        m_packets_csv << index << ',' << row.ts_ns << ',' << row.orig_len << ',' << row.cap_len
-                      << ',' << row.arrival << ',' << row.copies << ',' << row.delivered << ','
-                      << row.detail << '\n';
+        guarded([&] {
+            m_packets_csv << index << ',' << row.ts_ns << ',' << row.orig_len << ',' << row.cap_len
+                          << ',' << row.arrival << ',' << row.copies << ',' << row.delivered << ','
+                          << row.detail << '\n';
+            check_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");
+        });
     }
     m_open.erase(index);
 }

@@ -1,6 +1,7 @@
 #include "evr/output/timeline_sampler.h"
 
 #include "evr/common/error.h"
+#include "text_output.h"
 
 namespace evr::output {
 
@@ -76,6 +77,8 @@ void timeline_sampler::sample() {
 }
 
 void timeline_sampler::write_row(core::cycle_t cycle, const timeline_levels& l) {
+    if (!m_error.empty())
+        return;
     const core::cycle_t start =
         cycle > m_interval ? std::max(cycle - m_interval, m_last_row_cycle) : m_last_row_cycle;
     m_out << m_clock.to_ns(cycle) << ',' << cycle << ',' << m_clock.to_ns(cycle - start) << ','
@@ -84,6 +87,12 @@ void timeline_sampler::write_row(core::cycle_t cycle, const timeline_levels& l) 
           << l.fifo_buffers << ',' << l.fifo_indirect << ',' << l.queued_numbered << ','
           << l.queued_special << ',' << l.footprint_bytes << ',' << l.rx_buffer_bytes << ','
           << l.stalled_vms << '\n';
+    try {
+        check_text_output(m_out, m_path);
+    } catch (const input_error& e) {
+        m_error = e.what();
+        sc_core::sc_stop();
+    }
     m_counts = {};
     m_last = l;
     m_last_row_cycle = cycle;
@@ -100,9 +109,9 @@ void timeline_sampler::finish(core::cycle_t end_cycle) {
     }
     m_wake.cancel();
     m_closed = true;
-    m_out.close();
-    if (m_out.fail())
-        throw input_error(file_problem(m_path, "cannot write"));
+    close_text_output(m_out, m_path);
+    if (!m_error.empty())
+        throw input_error(m_error);
 }
 
 } // namespace evr::output

@@ -47,8 +47,17 @@ public:
     void on_delivered(const core::copy_view& copy, core::path_kind path) override;
     void on_dropped(const core::copy_view& copy, core::drop_reason reason) override;
 
-    // Flushes and closes every file; call once at the end (also on interruption).
+    // Flushes and closes every file; call once at the end (also on interruption). Throws
+    // evr::input_error when a write failed (write_error()).
     void close();
+
+    // The first failed write of an output (disk full, file-size limit), as a one-line
+    // error; empty while all is well. On that failure the recorder stops writing files
+    // (what was written stays valid: whole pcap records, whole CSV rows) and calls
+    // sc_stop(): the run cannot produce its outputs, and close() reports it. Caught
+    // here because an exception thrown inside an SC_THREAD reaches sc_start()'s caller
+    // only as a multi-line sc_report, not as the input_error it was.
+    const std::string& write_error() const { return m_write_error; }
 
     std::uint64_t input_frames() const { return m_input; }
     std::uint64_t input_bytes() const { return m_input_bytes; }
@@ -79,6 +88,9 @@ private:
     };
 
     void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);
+    // Runs `write` unless a write already failed; records its input_error and stops.
+    template <typename F>
+    void guarded(F&& write);
     trace::pcap_writer& conn_writer(std::uint32_t conn);
 
     recorder_options m_opts;
@@ -89,6 +101,7 @@ private:
     std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
     std::ofstream m_dropped_csv;
     std::ofstream m_packets_csv;
+    std::string m_write_error;
     std::vector<connection_totals> m_conns;
     latency_histogram m_latency;
     std::array<std::uint64_t, core::drop_reason_count> m_drops{};

@@ -72,6 +72,9 @@ private:
     const core::clock_domain& m_clock;
     core::cycle_t m_interval;
     std::string m_path;
+    // The first failed write (disk full): later rows are skipped, finish() throws it.
+    // Not thrown from the SC_METHOD itself, which would reach evrsim as an sc_report.
+    std::string m_error;
     std::function<timeline_levels()> m_read_levels;
     std::ofstream m_out;
     counts m_counts;
