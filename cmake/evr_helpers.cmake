@@ -7,6 +7,14 @@ if(EVR_SANITIZE)
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(evr_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+if(EVR_FUZZ)
+    # Coverage feedback in every library the targets link; the fuzz binaries add
+    # -fsanitize=fuzzer (libFuzzer's main) themselves.
+    target_compile_options(evr_warnings INTERFACE
+        -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+        -fno-sanitize-recover=undefined)
+    target_link_options(evr_warnings INTERFACE -fsanitize=address,undefined)
+endif()
 
 # evr_component(NAME SOURCES ... [DEPS ...])
 # One component = one folder with include/ and src/; the library is evr_<NAME>.
