@@ -1,11 +1,12 @@
 # evr_fifo_rtl_variant(TARGET VARIANT <name> CLASSES <n> DESCRIPTORS <n> INDIRECT <n>
-#                      CONNECTIONS <n> [DEFINES <verilog defines>...])
+#                      CONNECTIONS <n> [TRACE] [DEFINES <verilog defines>...])
 # Verilates rtl/evr_fifo.sv (verilator --cc, assertions on, no threads) with the given
 # parameters into TARGET, and adds evr::make_rtl_model_<name>(), the factory of an
 # rtl_model over it. The parameters reach Verilator (-G) and the C++ capacity from this
-# one call, so they cannot disagree.
+# one call, so they cannot disagree. TRACE Verilates with --trace (VCD) so the model can
+# dump the RTL's signals (docs/waveforms.md); the others stay without it.
 function(evr_fifo_rtl_variant target)
-    cmake_parse_arguments(ARG "" "VARIANT;CLASSES;DESCRIPTORS;INDIRECT;CONNECTIONS" "DEFINES"
+    cmake_parse_arguments(ARG "TRACE" "VARIANT;CLASSES;DESCRIPTORS;INDIRECT;CONNECTIONS" "DEFINES"
                           ${ARGN})
     set(rtl ${PROJECT_SOURCE_DIR}/rtl)
     set(prefix Vevr_fifo_${ARG_VARIANT})
@@ -13,7 +14,13 @@ function(evr_fifo_rtl_variant target)
     foreach(d ${ARG_DEFINES})
         list(APPEND defines +define+${d})
     endforeach()
-    verilate(${target}
+    set(trace)
+    set(EVR_TRACED false)
+    if(ARG_TRACE)
+        set(trace TRACE)
+        set(EVR_TRACED true)
+    endif()
+    verilate(${target} ${trace}
         PREFIX ${prefix}
         TOP_MODULE evr_fifo
         SOURCES ${rtl}/lint/evr_fifo.vlt ${rtl}/evr_fifo_pkg.sv ${rtl}/evr_fifo_ram.sv

@@ -25,6 +25,7 @@ grant allocator::take(std::uint32_t conn, std::uint32_t orig_len) {
         return grant::no_credit;
     m_posted[conn] -= need;
     --m_credits;
+    probe(conn);
     return grant::ok;
 }
 
@@ -40,12 +41,14 @@ grant allocator::try_local(std::uint32_t conn, std::uint32_t orig_len) {
 
 void allocator::return_credit() {
     ++m_credits;
+    probe(wave_none);
     m_credit_returned = true;
     m_returned.notify(sc_core::SC_ZERO_TIME);
 }
 
 void allocator::repost(std::uint32_t conn, std::uint32_t buffers) {
     m_posted[conn] += buffers;
+    probe(conn);
     m_returned_conns.push_back(conn);
     m_returned.notify(sc_core::SC_ZERO_TIME);
 }

@@ -21,6 +21,7 @@
 #include "evr/output/timeline_sampler.h"
 #include "evr/router/router.h"
 #include "run_monitor.h"
+#include "waveform.h"
 
 namespace evr::app {
 
@@ -151,9 +152,7 @@ int run(const cli_options& opts) {
             std::cout << config::to_yaml(cfg);
             return exit_ok;
         }
-        if (opts.vcd || opts.fst)
-            throw input_error(std::string(opts.vcd ? "--vcd" : "--fst") +
-                              ": waveform dumping is not implemented yet");
+        const waveform_request wave_req = check_waveform_options(opts, cfg);
 
         prepared_scenario prep = prepare_scenario(cfg, opts.trace);
         prepare_outdir(opts.outdir);
@@ -195,9 +194,30 @@ int run(const cli_options& opts) {
         run_monitor monitor(top.clock(), !opts.quiet, expected);
         top.add_listener(&monitor);
 
-        sc_core::sc_start();
+        // Waveform (docs/waveforms.md): nothing is attached unless it is asked for.
+        std::unique_ptr<wave::router_waves> waves;
+        if (wave_req.wanted)
+            waves = start_waveform(wave_req, top, cfg, prep.names);
+        auto close_waves = [&]() {
+            if (!waves)
+                return;
+            const std::string problem = finish_waveform(wave_req, *waves);
+            if (!problem.empty())
+                throw input_error(problem);
+        };
+        try {
+            sc_core::sc_start();
+        } catch (const sc_core::sc_report&) {
+            // A failed run (lockstep divergence, RTL assertion) leaves a waveform that
+            // ends where it stopped.
+            monitor.clear_line();
+            if (waves)
+                finish_waveform(wave_req, *waves);
+            throw;
+        }
         const core::cycle_t end_cycle = top.clock().now();
         monitor.clear_line();
+        close_waves();
         if (const int sig = monitor.interrupted_by())
             return finish_interrupted(sig, cfg, prep, top, recorder, timeline.get(), end_cycle,
                                       wall_start, opts);

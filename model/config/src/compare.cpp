@@ -50,9 +50,9 @@ bool same(const workload_config& a, const workload_config& b) {
 
 bool same(const output_config& a, const output_config& b) {
     return std::tie(a.conn_pcaps, a.dropped_pcap, a.packets_csv, a.timeline, a.timeline_interval_us,
-                    a.latency_percentiles) == std::tie(b.conn_pcaps, b.dropped_pcap, b.packets_csv,
-                                                       b.timeline, b.timeline_interval_us,
-                                                       b.latency_percentiles);
+                    a.latency_percentiles, a.wave_connections) ==
+           std::tie(b.conn_pcaps, b.dropped_pcap, b.packets_csv, b.timeline, b.timeline_interval_us,
+                    b.latency_percentiles, b.wave_connections);
 }
 
 } // namespace

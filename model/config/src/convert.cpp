@@ -204,6 +204,7 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.output.timeline = get(&reader::boolean, "output.timeline");
     c.output.timeline_interval_us = get(&reader::real, "output.timeline_interval_us");
     c.output.latency_percentiles = get(&reader::real_list, "output.latency_percentiles");
+    c.output.wave_connections = get(&reader::string_list, "output.wave_connections");
 
     const YAML::Node connections = at(root, "connections");
     for (std::size_t i = 0; i < connections.size(); ++i) {
@@ -304,6 +305,7 @@ YAML::Node to_tree(const config& c) {
     t["output"]["timeline"] = c.output.timeline ? "true" : "false";
     t["output"]["timeline_interval_us"] = format_real(c.output.timeline_interval_us);
     t["output"]["latency_percentiles"] = list_of(c.output.latency_percentiles, format_real);
+    t["output"]["wave_connections"] = scalar_list(c.output.wave_connections);
 
     t["connections"] = YAML::Node(YAML::NodeType::Sequence);
     for (const connection_config& con : c.connections) {

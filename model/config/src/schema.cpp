@@ -205,6 +205,10 @@ std::vector<key_info> build_schema() {
         "timeline.csv sample period");
     add("output.latency_percentiles", vt::real_list, "[50, 90, 99, 99.9]", "percent",
         open_closed(0, 100), "latency percentiles reported in stats.json");
+    add("output.wave_connections", vt::string_list, "[]", "", unbounded(),
+        "connections with their own signals in the --vcd/--fst waveform (docs/waveforms.md); "
+        "[all] = every connection")
+        .constraint = "connection names, or the one word all";
 
     add("connections", vt::map_list, "[]", "", unbounded(),
         "the connection table for trace runs; empty = learn connections from the trace (the "

@@ -81,6 +81,8 @@ void fifo_target::b_transport(int /*initiator*/, tlm::tlm_generic_payload& paylo
     m_busy_cycles += response - issue;
     // Integer time again: whole cycles must stay exactly whole.
     delay += sc_core::sc_time::from_value((response - arrival) * m_period.value());
+    if (m_probe)
+        m_probe->fifo_command(static_cast<uint8_t>(cmd.op), issue, response, cmd.queue);
 
     if (cmd.rsp.result == fifo_result::error) {
         // A protocol error is a bug in the calling engine, never a traffic condition.

@@ -12,6 +12,7 @@ fifo_unit make_fifo_unit(config::fifo_backend kind, const fifo_params& params) {
     case config::fifo_backend::rtl: {
         auto rtl = std::make_unique<rtl_fifo_backend>(params);
         u.status = std::make_unique<rtl_fifo_status>(*rtl);
+        u.rtl = &rtl->model();
         u.backend = std::move(rtl);
         break;
     }
@@ -19,6 +20,7 @@ fifo_unit make_fifo_unit(config::fifo_backend kind, const fifo_params& params) {
         auto ls = std::make_unique<lockstep_fifo_backend>(params);
         u.status = std::make_unique<lockstep_fifo_status>(*ls);
         u.reference = &ls->reference();
+        u.rtl = &ls->rtl().model();
         u.backend = std::move(ls);
         break;
     }

@@ -64,6 +64,7 @@ uint64_t rtl_fifo_backend::execute(fifo_cmd& cmd, uint64_t issue_cycle) {
     m_skipped += issue_cycle - m_port_free;
     // cmd_valid_i is high for the issue cycle only: the RTL latches what it needs on the
     // first rising edge.
+    m_model->set_cycle(issue_cycle);
     m_model->drive_command(cmd, true);
     uint64_t cycle = issue_cycle;
     for (unsigned n = 1;; ++n) {

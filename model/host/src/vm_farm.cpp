@@ -91,6 +91,8 @@ void vm_farm::run_agenda() {
                 vm.stalled = true;
                 vm.stalled_since = now;
                 ++m_stalled_count;
+                if (m_probe)
+                    m_probe->changed(wave_unit::vms, it.conn);
             }
             if (it.duration != 0)
                 add(now + it.duration, what::stall_end, it.conn);
@@ -100,6 +102,8 @@ void vm_farm::run_agenda() {
                 vm.stalled = false;
                 vm.stalled_cycles += now - vm.stalled_since;
                 --m_stalled_count;
+                if (m_probe)
+                    m_probe->changed(wave_unit::vms, it.conn);
                 if (vm.done_while_stalled) {
                     vm.done_while_stalled = false;
                     finish_service(it.conn, now);

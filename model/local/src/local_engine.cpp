@@ -46,15 +46,23 @@ void local_engine::run() {
             if (!m_masked[k])
                 continue;
             m_busy = true;
+            trace(2, ~std::uint64_t{0}, k);
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;
             m_fifo.mask(k, false, d);
             sync(d);
             m_masked[k] = false;
+            if (m_probe)
+                m_probe->changed(wave_unit::local, k);
             serve(k);
         }
+        trace(1, ~std::uint64_t{0}, wave_none);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         const fifo_cmd& pick = m_fifo.pick(d);
         sync(d);
+        if (m_probe) {
+            m_wave_pick = pick.rsp.result == fifo_result::ok ? pick.rsp.connection : wave_none;
+            m_probe->changed(wave_unit::local, wave_none);
+        }
         if (pick.rsp.result == fifo_result::ok) {
             m_busy = true;
             serve(pick.rsp.connection);
@@ -64,6 +72,7 @@ void local_engine::run() {
         if (m_kick || m_alloc.has_returned())
             continue;
         m_busy = false;
+        trace(0);
         wait(m_work | m_alloc.resources_returned());
     }
 }
@@ -75,6 +84,7 @@ void local_engine::serve(std::uint32_t conn) {
         b = *m_held[conn];
         m_held[conn].reset();
     } else {
+        trace(3, ~std::uint64_t{0}, conn);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         const fifo_cmd& deq = m_fifo.dequeue(m_queues.numbered(conn), d);
         sync(d);
@@ -87,10 +97,13 @@ void local_engine::serve(std::uint32_t conn) {
         if (!m_alloc.exclusive(conn)) {
             m_alloc.set_exclusive(conn, true); // block 129: exclusive access begins
             ++m_exclusive_count;
+            if (m_probe)
+                m_wave_exclusive = conn;
         }
     }
-    wait_cycles(m_alloc.latency());
     const core::buffer_header& h = m_headers[b.normal];
+    trace(4, h.index, conn);
+    wait_cycles(m_alloc.latency());
     const allocator::grant g = m_alloc.try_local(conn, h.orig_len);
     if (g != allocator::grant::ok) {
         ++m_refused;
@@ -99,6 +112,7 @@ void local_engine::serve(std::uint32_t conn) {
             f->bytes.resize(h.cap_len);
             mem::debug_read(sram_out, h.addr, f->bytes.data(), h.cap_len);
             core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len, m_clock.now()};
+            trace_drop(core::drop_reason::no_resources, conn);
             m_events.dropped(v, core::drop_reason::no_resources);
             m_pool.put(f);
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;
@@ -112,10 +126,13 @@ void local_engine::serve(std::uint32_t conn) {
         }
         // Keep the frame, leave the pick until the allocator has resources for `conn`.
         m_held[conn] = b;
+        trace(5, h.index, conn);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         m_fifo.mask(conn, true, d);
         sync(d);
         m_masked[conn] = true;
+        if (m_probe)
+            m_probe->changed(wave_unit::local, conn);
         if (g == allocator::grant::no_credit)
             m_credit_waiters.push_back(conn);
         return;
@@ -135,6 +152,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     f->conn = conn;
     f->bytes.resize(h.cap_len);
 
+    trace(6, h.index, conn);
     m_ext.orig_len = h.orig_len;
     mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, f->bytes.data(), h.cap_len);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
@@ -148,6 +166,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     m_alloc.remove_stored(conn);
     ++m_frames;
 
+    trace(7, h.index, conn);
     const fifo_cmd& rel = m_fifo.release(b.buffer, d);
     sync(d);
     if (rel.rsp.freed && on_buffer_freed)
@@ -160,6 +179,11 @@ void local_engine::release_exclusive_if_done(std::uint32_t conn) {
     if (m_queued[conn] == 0 && !m_held[conn] && m_alloc.exclusive(conn)) {
         m_alloc.set_exclusive(conn, false);
         --m_exclusive_count;
+        if (m_probe) {
+            if (m_wave_exclusive == conn)
+                m_wave_exclusive = wave_none;
+            m_probe->changed(wave_unit::local, conn);
+        }
     }
 }
 

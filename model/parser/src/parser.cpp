@@ -28,10 +28,12 @@ void parser::run() {
     for (;;) {
         while (m_rx.empty()) {
             m_busy = false;
+            trace(0);
             wait(m_rx.arrived());
         }
         m_busy = true;
         core::frame_slot* f = m_rx.head();
+        trace(1, f->index, wave_none);
         wait_cycles(m_params.parse_latency + m_params.lookup_latency);
         f->hdr = lookup::parse_headers(f->bytes.data(), f->cap_len);
         const lookup::fast_result r = m_table.resolve(f->hdr);
@@ -47,6 +49,7 @@ void parser::run() {
 }
 
 void parser::drop(core::frame_slot* f, core::drop_reason r) {
+    trace_drop(r, wave_none);
     m_events.dropped(
         {f->index, std::nullopt, f->bytes.data(), f->cap_len, f->orig_len, m_clock.now()}, r);
     if (m_rx.release(f))
@@ -75,6 +78,7 @@ void parser::dispatch_elastic(core::frame_slot* f) {
         m_store.push({f, m_queues.special(fifo_special::broadcast)});
         return;
     }
+    trace(2, f->index, k);
     wait_cycles(m_alloc.latency());
     const allocator::grant g = m_alloc.try_direct(k, f->orig_len);
     if (g == allocator::grant::ok) {
@@ -83,6 +87,7 @@ void parser::dispatch_elastic(core::frame_slot* f) {
         return;
     }
     if (m_params.mode == policy::drop && g != allocator::grant::blocked) {
+        trace_drop(core::drop_reason::no_resources, k);
         m_events.dropped({f->index, k, f->bytes.data(), f->cap_len, f->orig_len, m_clock.now()},
                          core::drop_reason::no_resources);
         if (m_rx.release(f))
@@ -97,10 +102,12 @@ void parser::dispatch_elastic(core::frame_slot* f) {
 
 void parser::wait_for_grant(std::uint32_t conn, std::uint32_t orig_len) {
     for (;;) {
+        trace(2, wave_frame(), conn);
         wait_cycles(m_alloc.latency());
         if (m_alloc.try_direct(conn, orig_len) == allocator::grant::ok)
             return;
         ++m_hol_waits;
+        trace(3, wave_frame(), conn);
         wait(m_alloc.resources_returned());
     }
 }

@@ -168,6 +168,18 @@ const elastic_fifo_ref& router::fifo() const {
     return *m_fifo.reference;
 }
 
+void router::attach_probe(wave_probe* probe) {
+    m_parser->attach_probe(probe, wave_unit::parser);
+    m_store->attach_probe(probe, wave_unit::store);
+    m_assist->attach_probe(probe, wave_unit::assist);
+    m_local->attach_probe(probe, wave_unit::local);
+    m_send->attach_probe(probe, wave_unit::send);
+    m_rx->attach_probe(probe);
+    m_alloc->attach_probe(probe);
+    m_fifo_target->attach_probe(probe);
+    m_vms->attach_probe(probe);
+}
+
 void router::watch_completion() {
     wait(m_pool->ready());
     const core::cycle_t origin = m_clock.now();

@@ -13,6 +13,8 @@ void receive_buffer::push(core::frame_slot* f) {
     f->readers = 1;
     m_addrq.push_back(f);
     m_arrived.notify(sc_core::SC_ZERO_TIME);
+    if (m_probe)
+        m_probe->changed(wave_unit::rx_buffer, wave_none);
 }
 
 bool receive_buffer::release(core::frame_slot* f) {
@@ -20,6 +22,8 @@ bool receive_buffer::release(core::frame_slot* f) {
         return false;
     m_bytes -= f->orig_len;
     m_freed.notify(sc_core::SC_ZERO_TIME);
+    if (m_probe)
+        m_probe->changed(wave_unit::rx_buffer, wave_none);
     return true;
 }
 

@@ -21,12 +21,14 @@ void send_engine::run() {
     for (;;) {
         while (m_jobs.empty()) {
             m_busy = false;
+            trace(0);
             wait(m_work);
         }
         m_busy = true;
         const send_job job = m_jobs.front();
         m_jobs.pop_front();
         core::frame_slot* f = job.frame;
+        trace(1, f->index, job.conn);
 
         m_ext.index = f->index;
         m_ext.conn = job.conn;

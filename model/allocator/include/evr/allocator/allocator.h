@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "evr/common/wave_probe.h"
 #include "evr/core/cycles.h"
 
 namespace evr::allocator {
@@ -48,10 +49,19 @@ public:
 
     // Frames of `conn` on the store path or in its numbered queue (not yet handed to the
     // send engine); maintained by the parser, store, assist and local engines.
-    void add_stored(std::uint32_t conn) { ++m_stored[conn]; }
-    void remove_stored(std::uint32_t conn) { --m_stored[conn]; }
+    void add_stored(std::uint32_t conn) {
+        ++m_stored[conn];
+        probe(conn);
+    }
+    void remove_stored(std::uint32_t conn) {
+        --m_stored[conn];
+        probe(conn);
+    }
     std::uint32_t stored(std::uint32_t conn) const { return m_stored[conn]; }
-    void set_exclusive(std::uint32_t conn, bool held) { m_exclusive[conn] = held; }
+    void set_exclusive(std::uint32_t conn, bool held) {
+        m_exclusive[conn] = held;
+        probe(conn);
+    }
     bool exclusive(std::uint32_t conn) const { return m_exclusive[conn]; }
 
     // Resources came back (a re-post or a credit): connections whose re-post happened
@@ -61,9 +71,15 @@ public:
     bool has_returned() const { return m_credit_returned || !m_returned_conns.empty(); }
     std::uint32_t posted(std::uint32_t conn) const { return m_posted[conn]; }
     std::uint32_t credits_in_use() const { return m_credits_total - m_credits; }
+    // Waveforms (docs/waveforms.md): null unless a waveform is written.
+    void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
     grant take(std::uint32_t conn, std::uint32_t orig_len);
+    void probe(std::uint32_t conn) {
+        if (m_probe)
+            m_probe->changed(wave_unit::allocator, conn);
+    }
 
     std::vector<vm_ring> m_rings;
     std::vector<std::uint32_t> m_posted;
@@ -75,6 +91,7 @@ private:
     std::vector<std::uint32_t> m_returned_conns;
     bool m_credit_returned = false;
     sc_core::sc_event m_returned;
+    wave_probe* m_probe = nullptr;
 };
 
 } // namespace evr::allocator

@@ -130,6 +130,7 @@ struct output_config {
     bool timeline = false;
     double timeline_interval_us = 0;
     std::vector<double> latency_percentiles;
+    std::vector<std::string> wave_connections; // per-connection waveform signals; [all]
 };
 
 struct connection_config {

@@ -9,6 +9,7 @@
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
+#include "evr/common/wave_probe.h"
 #include "evr/fifo/fifo_backend.h"
 
 namespace evr {
@@ -36,6 +37,8 @@ public:
     uint64_t busy_cycles() const { return m_busy_cycles; }
     // First cycle at which the port accepts the next command.
     uint64_t port_free_cycle() const { return m_port_free; }
+    // Waveforms (docs/waveforms.md): null unless a waveform is written.
+    void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
     void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
@@ -50,6 +53,7 @@ private:
     uint64_t m_commands = 0;
     uint64_t m_wait_cycles = 0;
     uint64_t m_busy_cycles = 0;
+    wave_probe* m_probe = nullptr;
 };
 
 } // namespace evr

@@ -8,6 +8,7 @@
 #include "evr/fifo/fifo_backend.h"
 #include "evr/fifo/fifo_params.h"
 #include "evr/fifo_rtl/fifo_status.h"
+#include "evr/fifo_rtl/rtl_model.h"
 
 namespace evr {
 
@@ -16,6 +17,8 @@ struct fifo_unit {
     std::unique_ptr<fifo_status> status; // refers into *backend
     // The C++ reference inside *backend (tlm, lockstep); nullptr under rtl, which has none.
     const elastic_fifo_ref* reference = nullptr;
+    // The Verilated RTL inside *backend (rtl, lockstep), for its waveform; nullptr under tlm.
+    rtl_model* rtl = nullptr;
 };
 
 // Throws evr::input_error when `params` exceed the RTL's capacity (rtl, lockstep).

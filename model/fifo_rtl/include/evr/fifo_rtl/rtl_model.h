@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "evr/fifo/fifo_cmd.h"
 #include "evr/fifo/fifo_params.h"
@@ -48,6 +49,21 @@ public:
     virtual bool assertion_failed() const = 0;
     // Clock cycles applied since construction (initialisation walk included).
     virtual uint64_t ticks() const = 0;
+
+    // Waveform of the RTL (docs/waveforms.md): Verilator's VCD writer, timestamps in
+    // picoseconds of the router's time base. The cycle of the next command comes from
+    // set_cycle(); its pins change at the falling edge in the middle of that cycle
+    // (c * period + period / 2) and the flops at the rising edges (c + n) * period, so
+    // the RTL and the model line up in one viewer. Nothing is dumped outside
+    // [from_ps, to_ps] except that the state at from_ps is dumped once, at from_ps.
+    // False when this Verilation was built without tracing.
+    virtual bool traceable() const = 0;
+    virtual void start_trace(const std::string& vcd_path, uint64_t period_ps, uint64_t from_ps,
+                             uint64_t to_ps) = 0;
+    // Flushes and closes the VCD; `end_ps` is where the run stopped.
+    virtual void stop_trace(uint64_t end_ps) = 0;
+    // Cycle at which the next command issues (only the waveform uses it).
+    virtual void set_cycle(uint64_t cycle) = 0;
 };
 
 // The product Verilation linked into evr_fifo_rtl (capacities in docs/rtl_fifo.md).

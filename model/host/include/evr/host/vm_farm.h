@@ -70,7 +70,11 @@ public:
     }
     std::uint64_t delivered() const { return m_delivered; }
 
+    // Waveforms (docs/waveforms.md): null unless a waveform is written.
+    void attach_probe(wave_probe* probe) { m_probe = probe; }
+
 private:
+    wave_probe* m_probe = nullptr;
     enum class what : std::uint8_t { service_done, stall_begin, stall_end };
     struct agenda_item {
         core::cycle_t cycle;

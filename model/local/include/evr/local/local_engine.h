@@ -50,6 +50,12 @@ public:
     std::uint64_t grants_refused() const { return m_refused; }
     bool busy() const { return m_busy; }
     std::uint64_t queued(std::uint32_t conn) const { return m_queued[conn]; }
+    bool masked(std::uint32_t conn) const { return m_masked[conn]; }
+    // Waveforms only (kept while a probe is attached): the connection the last PICK
+    // returned (wave_none: EMPTY) and the one whose exclusive access began last (wave_none
+    // once it ended).
+    std::uint32_t wave_pick() const { return m_wave_pick; }
+    std::uint32_t wave_exclusive() const { return m_wave_exclusive; }
 
 private:
     struct held_buffer {
@@ -87,6 +93,8 @@ private:
     bool m_busy = false;
     std::uint64_t m_frames = 0;
     std::uint64_t m_refused = 0;
+    std::uint32_t m_wave_pick = wave_none;
+    std::uint32_t m_wave_exclusive = wave_none;
 };
 
 } // namespace evr::local

@@ -81,6 +81,12 @@ public:
     std::uint32_t descriptors() const { return m_params.descriptors; }
     bool finished() const { return m_finished; }
 
+    // Waveforms (docs/waveforms.md): hands `probe` to every engine, memory and the FIFO
+    // port (nullptr detaches). The Verilated RTL of the rtl and lockstep back ends
+    // (nullptr under tlm) dumps its own signals.
+    void attach_probe(wave_probe* probe);
+    rtl_model* fifo_rtl() const { return m_fifo.rtl; }
+
 private:
     void watch_completion();
 

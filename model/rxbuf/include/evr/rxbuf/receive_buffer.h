@@ -8,6 +8,7 @@
 
 #include <systemc>
 
+#include "evr/common/wave_probe.h"
 #include "evr/core/frame.h"
 
 namespace evr::rxbuf {
@@ -29,7 +30,11 @@ public:
     bool empty() const { return m_addrq.empty(); }
     core::frame_slot* head() const { return m_addrq.front(); }
     // The head pointer moves past the head record (its bytes stay until released).
-    void pop_head() { m_addrq.pop_front(); }
+    void pop_head() {
+        m_addrq.pop_front();
+        if (m_probe)
+            m_probe->changed(wave_unit::rx_buffer, wave_none);
+    }
     // An engine finished reading `f` out; the last reader frees its bytes.
     // Returns true when the frame's bytes were freed (the caller recycles the slot).
     bool release(core::frame_slot* f);
@@ -41,6 +46,8 @@ public:
     std::uint64_t high_water_bytes() const { return m_high_water; }
     std::size_t records() const { return m_addrq.size(); }
     std::uint64_t size_bytes() const { return m_size; }
+    // Waveforms (docs/waveforms.md): null unless a waveform is written.
+    void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
     std::uint64_t m_size;
@@ -50,6 +57,7 @@ private:
     std::deque<core::frame_slot*> m_addrq;
     sc_core::sc_event m_arrived;
     sc_core::sc_event m_freed;
+    wave_probe* m_probe = nullptr;
 };
 
 } // namespace evr::rxbuf
