@@ -176,13 +176,15 @@ std::vector<key_info> build_schema() {
         "fraction of broadcast frames")
         .constraint = "the four fractions sum <= 1";
     add("workload.multicast_fraction", vt::real, "0.03", "fraction", closed(0, 1),
-        "fraction of multicast frames");
+        "fraction of multicast frames")
+        .constraint = "> 0 needs workload.multicast_groups > 0";
     add("workload.arp_fraction", vt::real, "0.01", "fraction", closed(0, 1),
         "fraction of ARP requests (broadcast)");
     add("workload.unknown_fraction", vt::real, "0.01", "fraction", closed(0, 1),
         "fraction of unicast frames to a MAC that is in no table");
     add("workload.multicast_groups", vt::uint, "4", "groups", closed(0, 4096),
-        "multicast groups of the built-in workload");
+        "multicast groups of the built-in workload")
+        .constraint = "> 0 needs workload.vms > workload.vlans (a VLAN with 2+ VMs)";
     add("workload.frame_bytes", vt::imix_or_uint, "imix", "bytes", closed(60, 9216),
         "frame size: imix (7:4:1 of 64, 594, 1518 bytes) or one fixed size");
     add("workload.stalling_vms", vt::uint, "4", "VMs", closed(0, pow2(16)),
