@@ -272,7 +272,15 @@ int run(const cli_options& opts) {
     } catch (const sc_core::sc_report& e) {
         // An exception inside an engine (a lockstep mismatch, an RTL assertion, a FIFO
         // protocol error) stops sc_start() as a report carrying its text: a failed run.
-        std::cerr << "evrsim: simulation stopped: " << e.what() << "\n";
+        // SystemC wraps it as "uncaught exception: TEXT" plus file and process lines: keep
+        // the one line that says what happened.
+        std::string msg = e.get_msg() ? e.get_msg() : e.what();
+        const std::string wrapper = "uncaught exception: ";
+        if (msg.rfind(wrapper, 0) == 0)
+            msg.erase(0, wrapper.size());
+        msg = msg.substr(0, msg.find('\n'));
+        std::cerr << "evrsim: " << msg << " (in "
+                  << (e.get_process_name() ? e.get_process_name() : "?") << ")\n";
         return exit_check_failed;
     }
 }

@@ -1,16 +1,29 @@
 // Reference and RTL in lockstep.
 #include "evr/fifo_rtl/lockstep_fifo_backend.h"
 
+#include <cstdlib>
 #include <sstream>
 
 namespace evr {
 
+namespace {
+
+// EVR_LOCKSTEP_FAULT_AT=N falsifies the RTL's N-th response, so the failure path (the
+// message, exit 1, a waveform that ends at the divergence) can be tested end to end with
+// the correct RTL (tb/wave). Unset, it costs one comparison per command.
+uint64_t fault_at_from_env() {
+    const char* v = std::getenv("EVR_LOCKSTEP_FAULT_AT");
+    return v ? std::strtoull(v, nullptr, 10) : 0;
+}
+
+} // namespace
+
 lockstep_fifo_backend::lockstep_fifo_backend(const fifo_params& params)
-    : m_ref(params), m_rtl(params) {}
+    : m_ref(params), m_rtl(params), m_fault_at(fault_at_from_env()) {}
 
 lockstep_fifo_backend::lockstep_fifo_backend(const fifo_params& params,
                                              std::unique_ptr<rtl_model> model)
-    : m_ref(params), m_rtl(params, std::move(model)) {}
+    : m_ref(params), m_rtl(params, std::move(model)), m_fault_at(fault_at_from_env()) {}
 
 uint64_t lockstep_fifo_backend::execute(fifo_cmd& cmd, uint64_t issue_cycle) {
     fifo_cmd actual = cmd; // same operands; each back end fills its own response
@@ -23,6 +36,8 @@ uint64_t lockstep_fifo_backend::execute(fifo_cmd& cmd, uint64_t issue_cycle) {
                                 to_string(cmd) + " (reference)");
     }
     ++m_commands;
+    if (m_commands == m_fault_at)
+        actual.rsp.buffer ^= 1; // planted divergence (EVR_LOCKSTEP_FAULT_AT)
     if (cmd.rsp == actual.rsp && expected_cycle == actual_cycle)
         return expected_cycle;
     std::ostringstream os;

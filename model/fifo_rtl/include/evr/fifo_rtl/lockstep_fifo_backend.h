@@ -44,6 +44,7 @@ private:
     tlm_fifo_backend m_ref;
     rtl_fifo_backend m_rtl;
     uint64_t m_commands = 0;
+    uint64_t m_fault_at = 0; // EVR_LOCKSTEP_FAULT_AT: falsify this command's RTL response
 };
 
 // Statistics of `--fifo lockstep`: the reference's, which every response has been checked
