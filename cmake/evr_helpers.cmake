@@ -5,7 +5,11 @@ target_compile_options(evr_warnings INTERFACE -Wall -Wextra)
 if(EVR_SANITIZE)
     target_compile_options(evr_warnings INTERFACE
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-    target_link_options(evr_warnings INTERFACE -fsanitize=address,undefined)
+    # The sanitizer driver links with --no-as-needed, which makes every test that merely
+    # links a SystemC-using library depend on libsystemc.so, whose main() then needs an
+    # sc_main the plain GoogleTest binaries do not have: ask for --as-needed again, as
+    # Debian's default link does.
+    target_link_options(evr_warnings INTERFACE -fsanitize=address,undefined -Wl,--as-needed)
 endif()
 if(EVR_FUZZ)
     # Coverage feedback in every library the targets link; the fuzz binaries add
