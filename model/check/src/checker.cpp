@@ -292,7 +292,7 @@ void checker::on_input(const core::frame_slot& frame) {
         violation(m_v.protocol_errors, "frame " + std::to_string(frame.index) +
                                            ": input out of order, expected frame " +
                                            std::to_string(m_next_index));
-    if (m_frames.count(frame.index)) {
+    if (m_frames.contains(frame.index)) {
         violation(m_v.protocol_errors,
                   "frame " + std::to_string(frame.index) + ": input reported twice");
         return;
@@ -327,14 +327,13 @@ void checker::on_input(const core::frame_slot& frame) {
     f.state.assign(f.targets.size(), copy_state::pending);
     f.pending = f.targets.size();
     m_v.copies_expected += f.targets.size();
-    m_frames.emplace(frame.index, std::move(rec));
+    m_frames.insert(frame.index, std::move(rec));
 }
 
 checker::frame_rec* checker::find(std::uint64_t index, const char* what,
                                   std::optional<std::uint32_t> conn) {
-    auto it = m_frames.find(index);
-    if (it != m_frames.end())
-        return it->second.get();
+    if (auto* rec = m_frames.find(index))
+        return rec->get();
     auto head = [&] { return "frame " + std::to_string(index) + " -> " + conn_name(conn) + ": "; };
     if (index < m_next_index)
         // Resolved so long ago that it left resolved_window: whatever comes now is one
@@ -518,10 +517,9 @@ void checker::release_if_done(frame_rec& f) {
     ++m_v.frames_resolved;
     m_resolved.push_back(f.index);
     while (m_resolved.size() > resolved_window) {
-        auto it = m_frames.find(m_resolved.front());
+        auto rec = m_frames.take(m_resolved.front());
         m_resolved.pop_front();
-        m_spare.push_back(std::move(it->second));
-        m_frames.erase(it);
+        m_spare.push_back(std::move(*rec));
     }
 }
 
@@ -562,12 +560,10 @@ verdict checker::finish(std::uint64_t parked_frames) {
     if (m_v.unresolved > parked_frames) {
         // Which unresolved frames are the parked ones cannot be told from a count; name the
         // oldest, the most suspicious.
-        std::vector<const frame_rec*> left;
-        for (const auto& kv : m_frames)
-            if (!kv.second->resolved)
-                left.push_back(kv.second.get());
-        std::sort(left.begin(), left.end(),
-                  [](const frame_rec* a, const frame_rec* b) { return a->index < b->index; });
+        std::vector<const frame_rec*> left; // ascending index
+        for (std::uint64_t i : m_frames.indices())
+            if (const auto& rec = *m_frames.find(i); !rec->resolved)
+                left.push_back(rec.get());
         const std::size_t missing = m_v.unresolved - parked_frames;
         for (std::size_t i = 0; i < missing; ++i)
             report_unresolved(*left[i]);
@@ -582,22 +578,19 @@ verdict checker::finish(const std::vector<std::uint64_t>& parked_indices) {
     parked.erase(std::unique(parked.begin(), parked.end()), parked.end());
     std::uint64_t parked_found = 0;
     for (std::uint64_t i : parked) {
-        auto it = m_frames.find(i);
-        if (it != m_frames.end() && !it->second->resolved)
+        const auto* rec = m_frames.find(i);
+        if (rec && !(*rec)->resolved)
             ++parked_found;
         else
             violation(m_v.protocol_errors,
                       "frame " + std::to_string(i) + ": declared parked but not in flight");
     }
     m_v.parked = parked_found;
-    std::vector<const frame_rec*> left;
-    for (const auto& kv : m_frames)
-        if (!kv.second->resolved && !std::binary_search(parked.begin(), parked.end(), kv.first))
-            left.push_back(kv.second.get());
-    std::sort(left.begin(), left.end(),
-              [](const frame_rec* a, const frame_rec* b) { return a->index < b->index; });
-    for (const frame_rec* f : left)
-        report_unresolved(*f);
+    for (std::uint64_t i : m_frames.indices()) {
+        const auto& rec = *m_frames.find(i);
+        if (!rec->resolved && !std::binary_search(parked.begin(), parked.end(), i))
+            report_unresolved(*rec);
+    }
     return snapshot();
 }
 

@@ -73,7 +73,7 @@ trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
 void run_recorder::on_input(const core::frame_slot& f) {
     ++m_input;
     m_input_bytes += f.orig_len;
-    frame_row& row = m_open[f.index];
+    frame_row& row = m_open.insert(f.index, {});
     row.ts_ns = f.ts_ns;
     row.arrival = f.arrival;
     row.orig_len = f.orig_len;
@@ -81,17 +81,16 @@ void run_recorder::on_input(const core::frame_slot& f) {
 }
 
 void run_recorder::on_fanout(std::uint64_t index, std::uint32_t copies) {
-    auto it = m_open.find(index);
-    if (it != m_open.end()) {
-        it->second.pending += copies - 1;
-        it->second.copies = copies;
+    if (frame_row* row = m_open.find(index)) {
+        row->pending += copies - 1;
+        row->copies = copies;
     }
 }
 
 void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) {
     const std::uint32_t k = *c.conn;
-    auto it = m_open.find(c.index);
-    const core::cycle_t arrival = it != m_open.end() ? it->second.arrival : c.cycle;
+    frame_row* row = m_open.find(c.index);
+    const core::cycle_t arrival = row ? row->arrival : c.cycle;
     const std::uint64_t latency = c.cycle - arrival;
     connection_totals& t = m_conns[k];
     ++t.frames;
@@ -104,15 +103,14 @@ void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) 
     if (m_opts.conn_pcaps)
         guarded(
             [&] { conn_writer(k).write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len); });
-    if (it == m_open.end())
+    if (!row)
         return;
-    frame_row& row = it->second;
-    ++row.delivered;
+    ++row->delivered;
     if (m_opts.packets_csv) {
-        row.detail += row.detail.empty() ? "" : " ";
-        row.detail += m_names[k] + "@" + std::to_string(c.cycle) + ":" + core::to_string(path);
+        row->detail += row->detail.empty() ? "" : " ";
+        row->detail += m_names[k] + "@" + std::to_string(c.cycle) + ":" + core::to_string(path);
     }
-    resolve(c.index, row, 1);
+    resolve(c.index, *row, 1);
 }
 
 void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason) {
@@ -129,17 +127,16 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
             check_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
         });
     }
-    auto it = m_open.find(c.index);
-    if (it == m_open.end())
+    frame_row* row = m_open.find(c.index);
+    if (!row)
         return;
-    frame_row& row = it->second;
     if (m_opts.packets_csv) {
-        row.detail += row.detail.empty() ? "" : " ";
-        row.detail += (c.conn ? m_names[*c.conn] : std::string("*")) + "!" +
-                      std::string(core::to_string(reason));
+        row->detail += row->detail.empty() ? "" : " ";
+        row->detail += (c.conn ? m_names[*c.conn] : std::string("*")) + "!" +
+                       std::string(core::to_string(reason));
     }
     // A whole-frame drop resolves every copy still pending.
-    resolve(c.index, row, c.conn ? 1 : row.pending);
+    resolve(c.index, *row, c.conn ? 1 : row->pending);
 }
 
 void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t copies) {
@@ -160,11 +157,7 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
 }
 
 std::vector<std::uint64_t> run_recorder::open_indices() const {
-    std::vector<std::uint64_t> v;
-    v.reserve(m_open.size());
-    for (const auto& [index, row] : m_open)
-        v.push_back(index);
-    return v;
+    return m_open.indices();
 }
 
 void run_recorder::park_open_frames(core::cycle_t cycle) {

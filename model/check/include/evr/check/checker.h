@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "evr/common/frame_table.h"
 #include "evr/core/frame_events.h"
 #include "evr/lookup/connection_def.h"
 
@@ -140,7 +141,7 @@ private:
 
     // Frames in flight, forgotten once fully resolved; records are recycled so the steady
     // state reuses their byte buffers.
-    std::unordered_map<std::uint64_t, std::unique_ptr<frame_rec>> m_frames;
+    frame_table<std::unique_ptr<frame_rec>> m_frames;
     std::vector<std::unique_ptr<frame_rec>> m_spare;
     std::deque<std::uint64_t> m_resolved; // resolved frames still in m_frames, oldest first
     std::uint64_t m_next_index = 0;       // inputs arrive in index order: below this = seen

@@ -10,9 +10,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "evr/common/frame_table.h"
 #include "evr/core/drop_reason.h"
 #include "evr/core/frame_events.h"
 #include "evr/output/latency_histogram.h"
@@ -96,7 +96,7 @@ private:
     recorder_options m_opts;
     std::vector<std::string> m_names;
     std::function<std::uint64_t(core::cycle_t)> m_to_trace_ns;
-    std::unordered_map<std::uint64_t, frame_row> m_open;
+    frame_table<frame_row> m_open;
     std::vector<std::unique_ptr<trace::pcap_writer>> m_conn_pcaps;
     std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
     std::ofstream m_dropped_csv;
