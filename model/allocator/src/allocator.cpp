@@ -6,7 +6,8 @@ allocator::allocator(sc_core::sc_module_name name, const std::vector<vm_ring>& r
                      std::uint32_t host_credits, std::uint32_t latency_cycles)
     : sc_module(name), m_rings(rings), m_posted(rings.size()), m_stored(rings.size(), 0),
       m_exclusive(rings.size(), false), m_credits_total(host_credits), m_credits(host_credits),
-      m_latency(latency_cycles) {
+      m_latency(latency_cycles), m_returned_flag(rings.size(), false),
+      m_watched(rings.size(), false) {
     for (std::size_t k = 0; k < rings.size(); ++k)
         m_posted[k] = rings[k].entries;
 }
@@ -44,20 +45,36 @@ void allocator::return_credit() {
     probe(wave_none);
     m_credit_returned = true;
     m_returned.notify(sc_core::SC_ZERO_TIME);
+    if (m_watch_credits) {
+        m_watched_news = true;
+        m_watched_event.notify(sc_core::SC_ZERO_TIME);
+    }
 }
 
 void allocator::repost(std::uint32_t conn, std::uint32_t buffers) {
     m_posted[conn] += buffers;
     probe(conn);
-    m_returned_conns.push_back(conn);
+    // Listed once until taken: the list stays bounded by the connections even when
+    // nobody takes it for a long time (the local engine only does when it cares).
+    if (!m_returned_flag[conn]) {
+        m_returned_flag[conn] = true;
+        m_returned_conns.push_back(conn);
+    }
     m_returned.notify(sc_core::SC_ZERO_TIME);
+    if (m_watched[conn]) {
+        m_watched_news = true;
+        m_watched_event.notify(sc_core::SC_ZERO_TIME);
+    }
 }
 
 bool allocator::take_returned(std::vector<std::uint32_t>& conns) {
     conns.swap(m_returned_conns);
     m_returned_conns.clear();
+    for (std::uint32_t k : conns)
+        m_returned_flag[k] = false;
     const bool credit = m_credit_returned;
     m_credit_returned = false;
+    m_watched_news = false;
     return credit;
 }
 

@@ -33,6 +33,7 @@ void local_engine::drain_returns() {
     if (credit) {
         m_ready.insert(m_ready.end(), m_credit_waiters.begin(), m_credit_waiters.end());
         m_credit_waiters.clear();
+        m_alloc.watch_credits(false);
     }
 }
 
@@ -51,6 +52,7 @@ void local_engine::run() {
             m_fifo.mask(k, false, d);
             sync(d);
             m_masked[k] = false;
+            m_alloc.watch(k, false);
             if (m_probe)
                 m_probe->changed(wave_unit::local, k);
             serve(k);
@@ -68,12 +70,15 @@ void local_engine::run() {
             serve(pick.rsp.connection);
             continue;
         }
-        // News that came while the PICK was in flight must not be slept through.
-        if (m_kick || m_alloc.has_returned())
+        // News that came while the PICK was in flight must not be slept through. Only
+        // returns to masked connections and credits awaited count: with none, the PICK
+        // that just found nothing would find nothing again, so the engine sleeps through
+        // other returns instead of spending a FIFO command on each host write.
+        if (m_kick || m_alloc.has_watched_returned())
             continue;
         m_busy = false;
         trace(0);
-        wait(m_work | m_alloc.resources_returned());
+        wait(m_work | m_alloc.watched_returned());
     }
 }
 
@@ -131,10 +136,13 @@ void local_engine::serve(std::uint32_t conn) {
         m_fifo.mask(conn, true, d);
         sync(d);
         m_masked[conn] = true;
+        m_alloc.watch(conn, true);
         if (m_probe)
             m_probe->changed(wave_unit::local, conn);
-        if (g == allocator::grant::no_credit)
+        if (g == allocator::grant::no_credit) {
             m_credit_waiters.push_back(conn);
+            m_alloc.watch_credits(true);
+        }
         return;
     }
     send_held(conn, b);

@@ -65,10 +65,17 @@ public:
     bool exclusive(std::uint32_t conn) const { return m_exclusive[conn]; }
 
     // Resources came back (a re-post or a credit): connections whose re-post happened
-    // since the last call, and the event that says so.
+    // since the last call (each once), and the event that says so.
     const sc_core::sc_event& resources_returned() const { return m_returned; }
     bool take_returned(std::vector<std::uint32_t>& conns);
     bool has_returned() const { return m_credit_returned || !m_returned_conns.empty(); }
+    // The local engine's subscription: returns to the connections it masked and, while
+    // some wait for one, credits. Only those notify watched_returned(), so an idle local
+    // engine is not woken by every host write and re-post. take_returned() clears the news.
+    void watch(std::uint32_t conn, bool on) { m_watched[conn] = on; }
+    void watch_credits(bool on) { m_watch_credits = on; }
+    const sc_core::sc_event& watched_returned() const { return m_watched_event; }
+    bool has_watched_returned() const { return m_watched_news; }
     std::uint32_t posted(std::uint32_t conn) const { return m_posted[conn]; }
     std::uint32_t credits_in_use() const { return m_credits_total - m_credits; }
     // Waveforms (docs/waveforms.md): null unless a waveform is written.
@@ -89,8 +96,13 @@ private:
     std::uint32_t m_credits;
     std::uint32_t m_latency;
     std::vector<std::uint32_t> m_returned_conns;
+    std::vector<bool> m_returned_flag; // conn is in m_returned_conns
     bool m_credit_returned = false;
     sc_core::sc_event m_returned;
+    std::vector<bool> m_watched;
+    bool m_watch_credits = false;
+    bool m_watched_news = false;
+    sc_core::sc_event m_watched_event;
     wave_probe* m_probe = nullptr;
 };
 
