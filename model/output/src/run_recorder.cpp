@@ -1,5 +1,7 @@
 #include "evr/output/run_recorder.h"
 
+#include <algorithm>
+
 #include <systemc>
 
 #include "evr/common/error.h"
@@ -64,9 +66,16 @@ void run_recorder::close() {
 
 trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
     auto& w = m_conn_pcaps[conn];
-    if (!w) // opened on first delivery: a run with 4096 idle connections opens no files
-        w = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/conn/" + m_names[conn] +
-                                                 ".pcap");
+    if (!w) { // opened on first delivery: a run with 4096 idle connections opens no files
+        // The connections share one write-buffer budget: 1024 writers with libpcap-sized
+        // 64 KiB buffers would hold 64 MiB, filled slowly over a long run, so the peak
+        // memory would keep rising with the input long after the steady state.
+        constexpr std::size_t budget = std::size_t{8} << 20;
+        const std::size_t bytes = std::clamp<std::size_t>(budget / m_names.size(), 4096,
+                                                          trace::pcap_writer::default_buffer_bytes);
+        w = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/conn/" + m_names[conn] + ".pcap",
+                                                 trace::pcap_writer::default_snaplen, bytes);
+    }
     return *w;
 }
 
