@@ -116,8 +116,14 @@ void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) 
         return;
     ++row->delivered;
     if (m_opts.packets_csv) {
-        row->detail += row->detail.empty() ? "" : " ";
-        row->detail += m_names[k] + "@" + std::to_string(c.cycle) + ":" + core::to_string(path);
+        std::string& d = row->detail;
+        if (!d.empty())
+            d += ' ';
+        d += m_names[k];
+        d += '@';
+        append_uint(d, c.cycle);
+        d += ':';
+        d += core::to_string(path);
     }
     resolve(c.index, *row, 1);
 }
@@ -130,9 +136,20 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
     if (m_dropped_pcap && c.data) {
         guarded([&] {
             m_dropped_pcap->write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
-            m_dropped_csv << m_dropped_pcap->records() << ',' << c.index << ','
-                          << (c.conn ? m_names[*c.conn] : "") << ',' << core::to_string(reason)
-                          << ',' << c.cycle << '\n';
+            std::string& r = m_line;
+            r.clear();
+            append_uint(r, m_dropped_pcap->records());
+            r += ',';
+            append_uint(r, c.index);
+            r += ',';
+            if (c.conn)
+                r += m_names[*c.conn];
+            r += ',';
+            r += core::to_string(reason);
+            r += ',';
+            append_uint(r, c.cycle);
+            r += '\n';
+            m_dropped_csv.write(r.data(), static_cast<std::streamsize>(r.size()));
             check_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
         });
     }
@@ -140,9 +157,15 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
     if (!row)
         return;
     if (m_opts.packets_csv) {
-        row->detail += row->detail.empty() ? "" : " ";
-        row->detail += (c.conn ? m_names[*c.conn] : std::string("*")) + "!" +
-                       std::string(core::to_string(reason));
+        std::string& d = row->detail;
+        if (!d.empty())
+            d += ' ';
+        if (c.conn)
+            d += m_names[*c.conn];
+        else
+            d += '*';
+        d += '!';
+        d += core::to_string(reason);
     }
     // A whole-frame drop resolves every copy still pending.
     resolve(c.index, *row, c.conn ? 1 : row->pending);
@@ -156,9 +179,17 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
         ++m_frames_delivered;
     if (m_opts.packets_csv) {
         guarded([&] {
-            m_packets_csv << index << ',' << row.ts_ns << ',' << row.orig_len << ',' << row.cap_len
-                          << ',' << row.arrival << ',' << row.copies << ',' << row.delivered << ','
-                          << row.detail << '\n';
+            std::string& r = m_line;
+            r.clear();
+            for (std::uint64_t v :
+                 {index, row.ts_ns, std::uint64_t{row.orig_len}, std::uint64_t{row.cap_len},
+                  row.arrival, std::uint64_t{row.copies}, std::uint64_t{row.delivered}}) {
+                append_uint(r, v);
+                r += ',';
+            }
+            r += row.detail;
+            r += '\n';
+            m_packets_csv.write(r.data(), static_cast<std::streamsize>(r.size()));
             check_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");
         });
     }

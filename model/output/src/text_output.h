@@ -1,6 +1,8 @@
 // Failure handling shared by the CSV outputs (packets.csv, dropped.csv, timeline.csv).
 #pragma once
 
+#include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <string>
 
@@ -15,5 +17,13 @@ void check_text_output(std::ofstream& f, const std::string& path);
 
 // Flushes and closes `f`, then checks it like check_text_output.
 void close_text_output(std::ofstream& f, const std::string& path);
+
+// Appends the decimal digits of `v`: per-frame rows are a hot path, and ostream's locale-
+// aware number formatting cost more than the simulation of the frame.
+inline void append_uint(std::string& s, std::uint64_t v) {
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    s.append(digits, end);
+}
 
 } // namespace evr::output

@@ -102,6 +102,7 @@ private:
     std::ofstream m_dropped_csv;
     std::ofstream m_packets_csv;
     std::string m_write_error;
+    std::string m_line; // scratch for one CSV row
     std::vector<connection_totals> m_conns;
     latency_histogram m_latency;
     std::array<std::uint64_t, core::drop_reason_count> m_drops{};
