@@ -142,8 +142,22 @@ std::uint64_t router_waves::now_ps() const {
     return sc_core::sc_time_stamp().value();
 }
 
+// Nothing after the window is written, so the first event past it detaches the probes
+// and the rest of the run costs what a run without a waveform costs. The output is the
+// same: close() still writes what was scheduled inside the window.
+bool router_waves::past_window() {
+    if (m_retired)
+        return true;
+    m_event_ps = now_ps(); // the time of this event, for every set() it makes
+    if (m_event_ps <= m_opts.span.to_ps)
+        return false;
+    m_retired = true;
+    m_top.attach_probe(nullptr);
+    return true;
+}
+
 void router_waves::pulse(std::uint32_t id, std::uint64_t v) {
-    const std::uint64_t t = now_ps();
+    const std::uint64_t t = m_event_ps;
     m_vcd.set(id, v, t);
     m_vcd.schedule(id, 0, t + m_period_ps); // one cycle long
 }
@@ -205,6 +219,8 @@ void router_waves::conn_changed(std::uint32_t conn) {
 }
 
 void router_waves::changed(wave_unit unit, std::uint32_t which) {
+    if (past_window())
+        return;
     switch (unit) {
     case wave_unit::rx_buffer:
         set(m_rx_bytes, m_top.rx().bytes());
@@ -231,6 +247,8 @@ void router_waves::changed(wave_unit unit, std::uint32_t which) {
 
 void router_waves::fifo_command(std::uint8_t op, std::uint64_t issue, std::uint64_t response,
                                 std::uint32_t queue) {
+    if (past_window())
+        return;
     // The command is on the port from its issue to its response; the lists as they are
     // after it show from the response on.
     const std::uint64_t at = response * m_period_ps;
@@ -255,6 +273,8 @@ void router_waves::fifo_command(std::uint8_t op, std::uint64_t issue, std::uint6
 }
 
 void router_waves::dropped(wave_unit unit, std::uint8_t reason, std::uint32_t) {
+    if (past_window())
+        return;
     const engine_ids* ids = nullptr;
     switch (unit) {
     case wave_unit::parser:
@@ -277,11 +297,15 @@ void router_waves::dropped(wave_unit unit, std::uint8_t reason, std::uint32_t) {
 }
 
 void router_waves::on_input(const core::frame_slot& f) {
+    if (past_window())
+        return;
     set(m_adapter_frame, f.index);
     bump(m_inputs);
 }
 
 void router_waves::on_delivered(const core::copy_view& copy, core::path_kind path) {
+    if (past_window())
+        return;
     bump(m_delivered);
     if (copy.conn)
         if (const conn_ids* c = traced(*copy.conn))
@@ -289,6 +313,8 @@ void router_waves::on_delivered(const core::copy_view& copy, core::path_kind pat
 }
 
 void router_waves::on_dropped(const core::copy_view& copy, core::drop_reason reason) {
+    if (past_window())
+        return;
     bump(m_dropped);
     const std::uint64_t code = static_cast<std::uint64_t>(reason) + 1;
     // The adapter has no probe point of its own: its reasons are its alone.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -135,6 +136,10 @@ void vcd_recorder::apply(std::uint32_t id, std::uint64_t value) {
     signal& s = m_signals[id];
     if (s.width < 64 && value != undefined)
         value &= (std::uint64_t{1} << s.width) - 1;
+    // Unchanged: nothing to flush. A clean signal already has its value written (or the
+    // window has not started, and write_initial writes every signal).
+    if (value == s.cur)
+        return;
     s.cur = value;
     if (!s.dirty) {
         s.dirty = true;
@@ -145,7 +150,9 @@ void vcd_recorder::apply(std::uint32_t id, std::uint64_t value) {
 void vcd_recorder::set(std::uint32_t id, std::uint64_t value, std::uint64_t t) {
     if (m_closed)
         return;
-    advance(t);
+    // Most changes come in bursts at one time with nothing scheduled due: skip advance().
+    if (t != m_now || (!m_due.empty() && m_due.front().t <= t))
+        advance(t);
     apply(id, value);
 }
 
@@ -156,8 +163,12 @@ void vcd_recorder::schedule(std::uint32_t id, std::uint64_t value, std::uint64_t
         apply(id, value);
         return;
     }
-    m_heap.push_back({t, m_seq++, id, value});
-    std::push_heap(m_heap.begin(), m_heap.end(), std::greater<change>());
+    // Kept sorted on (t, seq): changes are nearly always scheduled in time order (pulse
+    // ends, FIFO responses on a serialized port), so this is an append, cheaper than a heap.
+    auto at = m_due.end();
+    while (at != m_due.begin() && std::prev(at)->t > t)
+        --at;
+    m_due.insert(at, {t, m_seq++, id, value});
 }
 
 // Moves the current time to t: closes every timestep before it, scheduled ones included.
@@ -165,17 +176,16 @@ void vcd_recorder::advance(std::uint64_t t) {
     if (t < m_now)
         t = m_now; // callers never go back; be safe against equal-time races
     for (;;) {
-        while (!m_heap.empty() && m_heap.front().t <= m_now) {
-            std::pop_heap(m_heap.begin(), m_heap.end(), std::greater<change>());
-            const change c = m_heap.back();
-            m_heap.pop_back();
+        while (!m_due.empty() && m_due.front().t <= m_now) {
+            const change c = m_due.front();
+            m_due.pop_front();
             apply(c.id, c.value);
         }
         if (t == m_now)
             return;
         std::uint64_t next = t;
-        if (!m_heap.empty() && m_heap.front().t < next)
-            next = m_heap.front().t;
+        if (!m_due.empty() && m_due.front().t < next)
+            next = m_due.front().t;
         flush(m_now);
         // Crossing the window start: the values now are the values at `from`.
         if (!m_started && next > m_window.from_ps && m_window.from_ps <= m_window.to_ps)
@@ -249,8 +259,8 @@ void vcd_recorder::close(std::uint64_t end_ps) {
     advance(std::max(end_ps, m_now));
     // Pulse ends and responses still scheduled: due after the end, written if inside
     // the window (the viewer then shows a pulse as long as it was).
-    while (!m_heap.empty())
-        advance(m_heap.front().t);
+    while (!m_due.empty())
+        advance(m_due.front().t);
     flush(m_now);
     if (!m_started && m_window.from_ps <= m_window.to_ps)
         write_initial(m_window.from_ps); // the window starts after the run: its state

@@ -59,7 +59,9 @@ private:
     };
 
     std::uint64_t now_ps() const;
-    void set(std::uint32_t id, std::uint64_t v) { m_vcd.set(id, v, now_ps()); }
+    bool past_window();
+    // Every entry point calls past_window() first, which stamps the event's time.
+    void set(std::uint32_t id, std::uint64_t v) { m_vcd.set(id, v, m_event_ps); }
     void pulse(std::uint32_t id, std::uint64_t v);
     void engine_changed(wave_unit unit);
     void conn_changed(std::uint32_t conn);
@@ -73,6 +75,8 @@ private:
     std::uint64_t m_period_ps;
     std::string m_rtl_path; // Verilator's dump, merged at close (rtl, lockstep)
     bool m_closed = false;
+    bool m_retired = false; // past the window: probes detached, events ignored
+    std::uint64_t m_event_ps = 0;
 
     engine_ids m_parser, m_store, m_assist, m_local, m_send;
     std::uint32_t m_adapter_frame = 0, m_adapter_drop = 0, m_adapter_drops = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -71,7 +72,6 @@ private:
         std::uint64_t seq;
         std::uint32_t id;
         std::uint64_t value;
-        bool operator>(const change& o) const { return t != o.t ? t > o.t : seq > o.seq; }
     };
 
     void apply(std::uint32_t id, std::uint64_t value);
@@ -88,7 +88,7 @@ private:
     std::unique_ptr<char[]> m_body_buffer;
     std::vector<signal> m_signals;
     std::vector<std::uint32_t> m_dirty;
-    std::vector<change> m_heap; // min-heap on (t, seq)
+    std::deque<change> m_due; // scheduled changes, ascending (t, seq)
     std::uint64_t m_seq = 0;
     std::uint64_t m_now = 0;
     bool m_started = false; // values at the window start written
