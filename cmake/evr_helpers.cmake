@@ -2,6 +2,9 @@
 
 add_library(evr_warnings INTERFACE)
 target_compile_options(evr_warnings INTERFACE -Wall -Wextra)
+if(NOT EVR_WAVES)
+    target_compile_definitions(evr_warnings INTERFACE EVR_WAVES=0)
+endif()
 if(EVR_SANITIZE)
     target_compile_options(evr_warnings INTERFACE
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -111,6 +111,9 @@ waveform_request check_waveform_options(const cli_options& opts, const config::c
     const char* flag = req.fst ? "--fst" : "--vcd";
     if (req.out_path.empty())
         throw input_error(std::string(flag) + ": empty file name");
+    if (!waves_built)
+        throw input_error(std::string(flag) +
+                          ": this evrsim was built without waveforms (EVR_WAVES=OFF)");
     req.vcd_path = req.fst ? req.out_path + ".vcd.tmp" : req.out_path;
     req.gtkw_path = fs::path(req.out_path).replace_extension(".gtkw").string();
     if (req.gtkw_path == req.out_path)

@@ -103,7 +103,7 @@ private:
     bool m_watch_credits = false;
     bool m_watched_news = false;
     sc_core::sc_event m_watched_event;
-    wave_probe* m_probe = nullptr;
+    probe_ref m_probe;
 };
 
 } // namespace evr::allocator

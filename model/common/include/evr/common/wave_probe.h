@@ -1,7 +1,8 @@
-// Waveform probe points (docs/waveforms.md). A component keeps a `wave_probe*` that is
-// null unless a waveform is being written, so a probe point costs one pointer test when
-// tracing is off. The probe reads what it traces through the component's own accessors,
-// at the current simulated time: components report *that* something changed, not values.
+// Waveform probe points (docs/waveforms.md). A component keeps a probe_ref that is null
+// unless a waveform is being written, so a probe point costs one pointer test when
+// tracing is off (and nothing in a build configured with EVR_WAVES=OFF). The probe reads what it
+// traces through the component's own accessors, at the current simulated time: components report
+// *that* something changed, not values.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,34 @@ public:
                               std::uint32_t queue) = 0;
     // `unit` dropped a frame or one copy of it; `reason` is a core::drop_reason value.
     virtual void dropped(wave_unit unit, std::uint8_t reason, std::uint32_t conn) = 0;
+};
+
+// Whether this build has waveform support (CMake option EVR_WAVES, default ON).
+#ifndef EVR_WAVES
+#define EVR_WAVES 1
+#endif
+inline constexpr bool waves_built = EVR_WAVES != 0;
+
+// A component's probe pointer. With EVR_WAVES=OFF it is a constant null, so every probe
+// point compiles away: the build that "tracing off" is measured against
+// (docs/performance.md).
+class probe_ref {
+public:
+    probe_ref& operator=(wave_probe* p) {
+        if constexpr (waves_built)
+            m_probe = p;
+        return *this;
+    }
+    explicit operator bool() const {
+        if constexpr (waves_built)
+            return m_probe != nullptr;
+        else
+            return false;
+    }
+    wave_probe* operator->() const { return m_probe; }
+
+private:
+    wave_probe* m_probe = nullptr;
 };
 
 } // namespace evr

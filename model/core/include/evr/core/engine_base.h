@@ -65,7 +65,7 @@ protected:
     }
 
     const clock_domain& m_clock;
-    wave_probe* m_probe = nullptr;
+    probe_ref m_probe;
 
 private:
     wave_unit m_unit = wave_unit::parser;

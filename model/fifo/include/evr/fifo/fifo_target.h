@@ -53,7 +53,7 @@ private:
     uint64_t m_commands = 0;
     uint64_t m_wait_cycles = 0;
     uint64_t m_busy_cycles = 0;
-    wave_probe* m_probe = nullptr;
+    probe_ref m_probe;
 };
 
 } // namespace evr

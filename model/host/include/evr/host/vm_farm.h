@@ -74,7 +74,7 @@ public:
     void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
-    wave_probe* m_probe = nullptr;
+    probe_ref m_probe;
     enum class what : std::uint8_t { service_done, stall_begin, stall_end };
     struct agenda_item {
         core::cycle_t cycle;

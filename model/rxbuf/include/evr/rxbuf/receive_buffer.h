@@ -57,7 +57,7 @@ private:
     std::deque<core::frame_slot*> m_addrq;
     sc_core::sc_event m_arrived;
     sc_core::sc_event m_freed;
-    wave_probe* m_probe = nullptr;
+    probe_ref m_probe;
 };
 
 } // namespace evr::rxbuf
