@@ -20,6 +20,9 @@
 // The version guard keeps this to 2.3.4, the release it was checked against (by its machine
 // code: libsystemc-2.3.4.so's sc_cor_pkg_qt::yield, sc_cor_qt_yieldhelp, _aborthelp).
 
+// Only the version macros: sc_ver.h's API check object would reference libsystemc, and this
+// file must not make the plain GoogleTest binaries need libsystemc (and its main()).
+#define SC_DISABLE_API_VERSION_CHECK
 #include <sysc/kernel/sc_ver.h>
 
 #if SC_VERSION_MAJOR == 2 && SC_VERSION_MINOR == 3 && SC_VERSION_PATCH == 4
