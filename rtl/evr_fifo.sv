@@ -97,6 +97,25 @@ module evr_fifo
   } qent_t;
   localparam int unsigned QentW = $bits(qent_t);
 
+  // A list with buffer b appended at its tail (the caller also links the old tail to b in
+  // the next-pointer memory when the list was not empty), and with its head popped (the
+  // caller supplies the popped head's next pointer). Every queue, free pool and the
+  // indirect pool is kept by these two, so their bookkeeping cannot drift apart.
+  function automatic qent_t qent_append(qent_t e, logic [BufW-1:0] b);
+    qent_t r = e;
+    if (e.count == '0) r.head = b;
+    r.tail  = b;
+    r.count = e.count + 1'b1;
+    if (e.count + 1'b1 > e.hw) r.hw = e.count + 1'b1;
+    return r;
+  endfunction
+  function automatic qent_t qent_pop(qent_t e, logic [BufW-1:0] next_head);
+    qent_t r = e;
+    r.head  = next_head;
+    r.count = e.count - 1'b1;
+    return r;
+  endfunction
+
   typedef enum logic [1:0] {
     FsmInit,    // initialisation walk after reset
     FsmIdle,    // ready; an issued command runs its first stage here (stage 1)
@@ -507,9 +526,7 @@ module evr_fifo
             s_b         = ent_q.head;
             qt_we       = 1'b1;
             qt_waddr    = QW'(cls_q);
-            qt_wdata    = ent_q;
-            qt_wdata.head  = next_rdata;
-            qt_wdata.count = ent_q.count - 1'b1;
+            qt_wdata    = qent_pop(ent_q, next_rdata);
             qt_old_count   = ent_q.count;
             state_we = 1'b1; state_waddr = s_b; state_wdata = StHeld;
             use_we   = 1'b1; use_waddr   = DescW'(s_b); use_wdata = UseW'(1);
@@ -526,11 +543,7 @@ module evr_fifo
             next_wdata = buf_q;
             qt_we      = 1'b1;
             qt_waddr   = QW'(queue_q);
-            qt_wdata   = ent_q;
-            if (ent_q.count == '0) qt_wdata.head = buf_q;
-            qt_wdata.tail  = buf_q;
-            qt_wdata.count = ent_q.count + 1'b1;
-            if (ent_q.count + 1'b1 > ent_q.hw) qt_wdata.hw = ent_q.count + 1'b1;
+            qt_wdata   = qent_append(ent_q, buf_q);
             qt_old_count   = ent_q.count;
             state_we = 1'b1; state_waddr = buf_q; state_wdata = StQueued;
             if (32'(buf_q) < cfg_descriptors_i) begin
@@ -554,11 +567,7 @@ module evr_fifo
             next_wdata = s_b;
             qt_we      = 1'b1;
             qt_waddr   = QW'(cls_q);
-            qt_wdata   = ent_q;
-            if (ent_q.count == '0) qt_wdata.head = s_b;
-            qt_wdata.tail  = s_b;
-            qt_wdata.count = ent_q.count + 1'b1;
-            if (ent_q.count + 1'b1 > ent_q.hw) qt_wdata.hw = ent_q.count + 1'b1;
+            qt_wdata   = qent_append(ent_q, s_b);
             qt_old_count   = ent_q.count;
             state_we = 1'b1; state_waddr = s_b; state_wdata = StFree;
             saddr_we = 1'b1; saddr_waddr = DescW'(s_b); saddr_wdata = saddr_q;
@@ -573,9 +582,7 @@ module evr_fifo
             s_b         = ent_q.head;
             qt_we       = 1'b1;
             qt_waddr    = QW'(cls_q);
-            qt_wdata    = ent_q;
-            qt_wdata.head  = next_rdata;
-            qt_wdata.count = ent_q.count - 1'b1;
+            qt_wdata    = qent_pop(ent_q, next_rdata);
             qt_old_count   = ent_q.count;
             next_we    = spare_count_q != '0;
             next_waddr = spare_tail_q;
@@ -593,9 +600,7 @@ module evr_fifo
             s_n         = (32'(s_b) < cfg_descriptors_i) ? DescW'(s_b) : tgt_rdata;
             qt_we       = 1'b1;
             qt_waddr    = QW'(queue_q);
-            qt_wdata    = ent_q;
-            qt_wdata.head  = next_rdata;
-            qt_wdata.count = ent_q.count - 1'b1;
+            qt_wdata    = qent_pop(ent_q, next_rdata);
             qt_old_count   = ent_q.count;
             state_we = 1'b1; state_waddr = s_b; state_wdata = StHeld;
             if (s_num && ent_q.count == CntW'(1)) begin
@@ -621,11 +626,7 @@ module evr_fifo
               next_wdata = buf_q;
               qt_we      = 1'b1;
               qt_waddr   = QW'(cfg_classes_i);
-              qt_wdata   = qt_rdata;
-              if (qt_rdata.count == '0) qt_wdata.head = buf_q;
-              qt_wdata.tail  = buf_q;
-              qt_wdata.count = qt_rdata.count + 1'b1;
-              if (qt_rdata.count + 1'b1 > qt_rdata.hw) qt_wdata.hw = qt_rdata.count + 1'b1;
+              qt_wdata   = qent_append(qt_rdata, buf_q);
               qt_old_count   = qt_rdata.count;
               state_we = 1'b1; state_waddr = buf_q; state_wdata = StFree;
               d_held = -3'sd1; d_listed = 3'sd1;
@@ -637,9 +638,7 @@ module evr_fifo
             s_b         = ent_q.head;
             qt_we       = 1'b1;
             qt_waddr    = QW'(cfg_classes_i);
-            qt_wdata    = ent_q;
-            qt_wdata.head  = next_rdata;
-            qt_wdata.count = ent_q.count - 1'b1;
+            qt_wdata    = qent_pop(ent_q, next_rdata);
             qt_old_count   = ent_q.count;
             tgt_we    = 1'b1;
             tgt_waddr = IndW'(32'(s_b) - cfg_descriptors_i);
@@ -683,11 +682,7 @@ module evr_fifo
               next_wdata = BufW'(n_q);
               qt_we      = 1'b1;
               qt_waddr   = QW'(cls_rdata);
-              qt_wdata   = s_ent;
-              if (s_ent.count == '0) qt_wdata.head = BufW'(n_q);
-              qt_wdata.tail  = BufW'(n_q);
-              qt_wdata.count = s_ent.count + 1'b1;
-              if (s_ent.count + 1'b1 > s_ent.hw) qt_wdata.hw = s_ent.count + 1'b1;
+              qt_wdata   = qent_append(s_ent, BufW'(n_q));
               qt_old_count   = s_ent.count;
               state_we = 1'b1; state_waddr = BufW'(n_q); state_wdata = StFree;
               rsp_d.freed = 1'b1;
@@ -705,11 +700,7 @@ module evr_fifo
             next_wdata = b_q;
             qt_we      = 1'b1;
             qt_waddr   = QW'(queue_q);
-            qt_wdata   = s_ent;
-            if (s_ent.count == '0) qt_wdata.head = b_q;
-            qt_wdata.tail  = b_q;
-            qt_wdata.count = s_ent.count + 1'b1;
-            if (s_ent.count + 1'b1 > s_ent.hw) qt_wdata.hw = s_ent.count + 1'b1;
+            qt_wdata   = qent_append(s_ent, b_q);
             qt_old_count   = s_ent.count;
             if (s_num) begin
               bm_upd     = 1'b1;
