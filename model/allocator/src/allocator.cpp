@@ -44,10 +44,10 @@ void allocator::return_credit() {
     ++m_credits;
     probe(wave_none);
     m_credit_returned = true;
-    m_returned.notify(sc_core::SC_ZERO_TIME);
+    m_returned.notify();
     if (m_watch_credits) {
         m_watched_news = true;
-        m_watched_event.notify(sc_core::SC_ZERO_TIME);
+        m_watched_event.notify();
     }
 }
 
@@ -60,10 +60,10 @@ void allocator::repost(std::uint32_t conn, std::uint32_t buffers) {
         m_returned_flag[conn] = true;
         m_returned_conns.push_back(conn);
     }
-    m_returned.notify(sc_core::SC_ZERO_TIME);
+    m_returned.notify();
     if (m_watched[conn]) {
         m_watched_news = true;
-        m_watched_event.notify(sc_core::SC_ZERO_TIME);
+        m_watched_event.notify();
     }
 }
 

@@ -18,7 +18,7 @@ assist_engine::assist_engine(sc_core::sc_module_name name, const core::clock_dom
 
 void assist_engine::submitted(std::uint32_t queue) {
     ++m_waiting[queue - m_queues.special(fifo_special::broadcast)];
-    m_work.notify(sc_core::SC_ZERO_TIME);
+    m_work.notify();
 }
 
 void assist_engine::run() {
@@ -34,7 +34,7 @@ void assist_engine::run() {
         if (chosen == 4) {
             m_busy = false;
             trace(0);
-            wait(m_work);
+            m_work.wait();
             continue;
         }
         m_busy = true;

@@ -20,7 +20,7 @@ local_engine::local_engine(sc_core::sc_module_name name, const core::clock_domai
 void local_engine::submitted(std::uint32_t conn) {
     ++m_queued[conn];
     m_kick = true;
-    m_work.notify(sc_core::SC_ZERO_TIME);
+    m_work.notify();
 }
 
 // Connections whose resources came back: unmask them (their held frame goes first).
@@ -78,7 +78,11 @@ void local_engine::run() {
             continue;
         m_busy = false;
         trace(0);
-        wait(m_work | m_alloc.watched_returned());
+        m_work.arm();
+        m_alloc.watched_returned().arm();
+        wait(m_work.event() | m_alloc.watched_returned().event());
+        m_work.disarm();
+        m_alloc.watched_returned().disarm();
     }
 }
 

@@ -29,7 +29,7 @@ void parser::run() {
         while (m_rx.empty()) {
             m_busy = false;
             trace(0);
-            wait(m_rx.arrived());
+            m_rx.arrived().wait();
         }
         m_busy = true;
         core::frame_slot* f = m_rx.head();
@@ -108,7 +108,7 @@ void parser::wait_for_grant(std::uint32_t conn, std::uint32_t orig_len) {
             return;
         ++m_hol_waits;
         trace(3, wave_frame(), conn);
-        wait(m_alloc.resources_returned());
+        m_alloc.resources_returned().wait();
     }
 }
 

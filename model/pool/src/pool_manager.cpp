@@ -111,7 +111,7 @@ void pool_manager::run() {
     core::cycle_t last = m_clock.now();
     for (;;) {
         while (!m_poked)
-            wait(m_poke);
+            m_poke.wait();
         m_poked = false;
         // Look at most once per interval: the pools change on every frame.
         const core::cycle_t next = last + m_params.interval_cycles;

@@ -7,15 +7,15 @@ namespace evr::router {
 // Wakes the completion watcher whenever a frame or copy is resolved.
 class router::progress_listener : public core::frame_listener {
 public:
-    explicit progress_listener(sc_core::sc_event& e) : m_event(e) {}
+    explicit progress_listener(core::wake_event& e) : m_event(e) {}
     void on_input(const core::frame_slot&) override {}
     void on_fanout(std::uint64_t, std::uint32_t) override {}
     void on_delivered(const core::copy_view&, core::path_kind) override { poke(); }
     void on_dropped(const core::copy_view&, core::drop_reason) override { poke(); }
 
 private:
-    void poke() { m_event.notify(sc_core::SC_ZERO_TIME); }
-    sc_core::sc_event& m_event;
+    void poke() { m_event.notify(); }
+    core::wake_event& m_event;
 };
 
 namespace {
@@ -196,7 +196,7 @@ void router::watch_completion() {
             sc_core::sc_stop();
             return;
         }
-        wait(m_progress);
+        m_progress.wait();
     }
 }
 

@@ -12,7 +12,7 @@ void receive_buffer::push(core::frame_slot* f) {
         m_high_water = m_bytes;
     f->readers = 1;
     m_addrq.push_back(f);
-    m_arrived.notify(sc_core::SC_ZERO_TIME);
+    m_arrived.notify();
     if (m_probe)
         m_probe->changed(wave_unit::rx_buffer, wave_none);
 }
@@ -21,7 +21,7 @@ bool receive_buffer::release(core::frame_slot* f) {
     if (--f->readers != 0)
         return false;
     m_bytes -= f->orig_len;
-    m_freed.notify(sc_core::SC_ZERO_TIME);
+    m_freed.notify();
     if (m_probe)
         m_probe->changed(wave_unit::rx_buffer, wave_none);
     return true;

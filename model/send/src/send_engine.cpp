@@ -14,7 +14,7 @@ send_engine::send_engine(sc_core::sc_module_name name, const core::clock_domain&
 
 void send_engine::push(const send_job& job) {
     m_jobs.push_back(job);
-    m_work.notify(sc_core::SC_ZERO_TIME);
+    m_work.notify();
 }
 
 void send_engine::run() {
@@ -22,7 +22,7 @@ void send_engine::run() {
         while (m_jobs.empty()) {
             m_busy = false;
             trace(0);
-            wait(m_work);
+            m_work.wait();
         }
         m_busy = true;
         const send_job job = m_jobs.front();

@@ -18,7 +18,7 @@ store_engine::store_engine(sc_core::sc_module_name name, const core::clock_domai
 
 void store_engine::push(const store_job& job) {
     m_jobs.push_back(job);
-    m_work.notify(sc_core::SC_ZERO_TIME);
+    m_work.notify();
 }
 
 // Smallest class that fits, else the next larger ones: a frame is never split.
@@ -47,7 +47,7 @@ void store_engine::run() {
         while (m_jobs.empty()) {
             m_busy = false;
             trace(0);
-            wait(m_work);
+            m_work.wait();
         }
         m_busy = true;
         const store_job job = m_jobs.front();

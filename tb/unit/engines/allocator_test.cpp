@@ -37,7 +37,7 @@ public:
 private:
     void run() {
         for (;;) {
-            wait(m_alloc.resources_returned());
+            m_alloc.resources_returned().wait();
             returned_news n{m_clock.now(), false, {}};
             n.credit = m_alloc.take_returned(n.conns);
             news.push_back(n);

@@ -38,7 +38,7 @@ public:
 private:
     void run() {
         for (;;) {
-            wait(m_rx.freed());
+            m_rx.freed().wait();
             samples.push_back({m_clock.now(), m_rx.bytes()});
         }
     }

@@ -51,7 +51,7 @@ public:
 private:
     void run() {
         for (;;) {
-            wait(m_alloc.resources_returned());
+            m_alloc.resources_returned().wait();
             news n{m_clock.now(), false, {}};
             n.credit = m_alloc.take_returned(n.conns);
             seen.push_back(n);

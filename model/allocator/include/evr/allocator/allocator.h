@@ -15,6 +15,7 @@
 
 #include "evr/common/wave_probe.h"
 #include "evr/core/cycles.h"
+#include "evr/core/wake_event.h"
 
 namespace evr::allocator {
 
@@ -66,7 +67,7 @@ public:
 
     // Resources came back (a re-post or a credit): connections whose re-post happened
     // since the last call (each once), and the event that says so.
-    const sc_core::sc_event& resources_returned() const { return m_returned; }
+    core::wake_event& resources_returned() { return m_returned; }
     bool take_returned(std::vector<std::uint32_t>& conns);
     bool has_returned() const { return m_credit_returned || !m_returned_conns.empty(); }
     // The local engine's subscription: returns to the connections it masked and, while
@@ -74,7 +75,7 @@ public:
     // engine is not woken by every host write and re-post. take_returned() clears the news.
     void watch(std::uint32_t conn, bool on) { m_watched[conn] = on; }
     void watch_credits(bool on) { m_watch_credits = on; }
-    const sc_core::sc_event& watched_returned() const { return m_watched_event; }
+    core::wake_event& watched_returned() { return m_watched_event; }
     bool has_watched_returned() const { return m_watched_news; }
     std::uint32_t posted(std::uint32_t conn) const { return m_posted[conn]; }
     std::uint32_t credits_in_use() const { return m_credits_total - m_credits; }
@@ -98,11 +99,11 @@ private:
     std::vector<std::uint32_t> m_returned_conns;
     std::vector<bool> m_returned_flag; // conn is in m_returned_conns
     bool m_credit_returned = false;
-    sc_core::sc_event m_returned;
+    core::wake_event m_returned;
     std::vector<bool> m_watched;
     bool m_watch_credits = false;
     bool m_watched_news = false;
-    sc_core::sc_event m_watched_event;
+    core::wake_event m_watched_event;
     probe_ref m_probe;
 };
 

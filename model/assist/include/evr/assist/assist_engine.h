@@ -17,6 +17,7 @@
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
 #include "evr/core/frame_events.h"
+#include "evr/core/wake_event.h"
 #include "evr/fifo/fifo_client.h"
 #include "evr/lookup/connection_table.h"
 
@@ -69,7 +70,7 @@ private:
     std::vector<std::uint32_t> m_targets;
     std::array<std::uint64_t, 4> m_waiting{}; // buffers on each special queue
     std::uint32_t m_rr = 0;                   // round robin over the special queues
-    sc_core::sc_event m_work;
+    core::wake_event m_work;
     bool m_busy = false;
     std::uint64_t m_frames = 0;
     std::uint64_t m_copies = 0;

@@ -21,6 +21,7 @@
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
 #include "evr/core/frame_events.h"
+#include "evr/core/wake_event.h"
 #include "evr/fifo/fifo_client.h"
 #include "evr/mem/frame_ext.h"
 #include "evr/send/send_engine.h"
@@ -89,7 +90,7 @@ private:
     std::vector<std::uint32_t> m_credit_waiters; // masked for want of a host-write credit
     bool m_kick = false;                         // work arrived since the loop began
     std::uint32_t m_exclusive_count = 0;
-    sc_core::sc_event m_work;
+    core::wake_event m_work;
     bool m_busy = false;
     std::uint64_t m_frames = 0;
     std::uint64_t m_refused = 0;

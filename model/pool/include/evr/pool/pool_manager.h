@@ -13,6 +13,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "evr/core/engine_base.h"
+#include "evr/core/wake_event.h"
 #include "evr/fifo/fifo_client.h"
 
 namespace evr::pool {
@@ -47,7 +48,7 @@ public:
     // Remembered while a visit is under way, so a change then is looked at next interval.
     void poke() {
         m_poked = true;
-        m_poke.notify(sc_core::SC_ZERO_TIME);
+        m_poke.notify();
     }
     std::function<void()> on_grown; // buffers were added: a waiting store may retry
 
@@ -68,7 +69,7 @@ private:
     fifo_queues m_queues;
     fifo_client m_fifo;
     sc_core::sc_event m_ready;
-    sc_core::sc_event m_poke;
+    core::wake_event m_poke;
     bool m_is_ready = false;
     bool m_poked = false;
     std::vector<std::uint32_t> m_initial;

@@ -114,7 +114,7 @@ private:
     std::vector<host::stall_episode> m_stalls;
     bool m_random_stalls = false;
     bool m_finished = false;
-    sc_core::sc_event m_progress;
+    core::wake_event m_progress;
     class progress_listener;
     std::unique_ptr<progress_listener> m_progress_listener;
 };

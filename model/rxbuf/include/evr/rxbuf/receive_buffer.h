@@ -10,6 +10,7 @@
 
 #include "evr/common/wave_probe.h"
 #include "evr/core/frame.h"
+#include "evr/core/wake_event.h"
 
 namespace evr::rxbuf {
 
@@ -39,8 +40,10 @@ public:
     // Returns true when the frame's bytes were freed (the caller recycles the slot).
     bool release(core::frame_slot* f);
 
-    const sc_core::sc_event& arrived() const { return m_arrived; }
-    const sc_core::sc_event& freed() const { return m_freed; }
+    // Notified (in the next delta) when a record arrives or bytes are freed, for the one
+    // process that waits (core::wake_event: only while it waits).
+    core::wake_event& arrived() { return m_arrived; }
+    core::wake_event& freed() { return m_freed; }
 
     std::uint64_t bytes() const { return m_bytes; }
     std::uint64_t high_water_bytes() const { return m_high_water; }
@@ -55,8 +58,8 @@ private:
     std::uint64_t m_bytes = 0;
     std::uint64_t m_high_water = 0;
     std::deque<core::frame_slot*> m_addrq;
-    sc_core::sc_event m_arrived;
-    sc_core::sc_event m_freed;
+    core::wake_event m_arrived;
+    core::wake_event m_freed;
     probe_ref m_probe;
 };
 

@@ -12,6 +12,7 @@
 
 #include "evr/core/engine_base.h"
 #include "evr/core/frame.h"
+#include "evr/core/wake_event.h"
 #include "evr/mem/frame_ext.h"
 #include "evr/rxbuf/receive_buffer.h"
 
@@ -43,7 +44,7 @@ private:
     rxbuf::receive_buffer& m_rx;
     core::frame_pool& m_pool;
     std::deque<send_job> m_jobs;
-    sc_core::sc_event m_work;
+    core::wake_event m_work;
     tlm::tlm_generic_payload m_payload;
     mem::frame_ext m_ext;
     bool m_busy = false;

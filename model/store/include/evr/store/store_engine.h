@@ -16,6 +16,7 @@
 #include "evr/core/buffer_header.h"
 #include "evr/core/engine_base.h"
 #include "evr/core/frame_events.h"
+#include "evr/core/wake_event.h"
 #include "evr/fifo/fifo_client.h"
 #include "evr/mem/frame_ext.h"
 #include "evr/rxbuf/receive_buffer.h"
@@ -76,7 +77,9 @@ private:
     tlm::tlm_generic_payload m_sram_payload;
     mem::frame_ext m_ext; // carries the original length for the SRAM port timing
     std::deque<store_job> m_jobs;
-    sc_core::sc_event m_work;
+    core::wake_event m_work;
+    // A plain event: the "wait" policy waits for a free right after an ALLOC that failed,
+    // without re-checking first, so a free in that same delta must not be skipped.
     sc_core::sc_event m_freed;
     bool m_busy = false;
     std::uint64_t m_stored = 0;
