@@ -141,6 +141,10 @@ void vcd_recorder::apply(std::uint32_t id, std::uint64_t value) {
     if (value == s.cur)
         return;
     s.cur = value;
+    // Before the window nothing is written: write_initial() takes every current value
+    // when the window starts, so there is nothing to track.
+    if (!m_started)
+        return;
     if (!s.dirty) {
         s.dirty = true;
         m_dirty.push_back(id);
