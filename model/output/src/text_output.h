@@ -23,7 +23,7 @@ void close_text_output(std::ofstream& f, const std::string& path);
 inline void append_uint(std::string& s, std::uint64_t v) {
     char digits[20];
     const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-    s.append(digits, end);
+    s.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 } // namespace evr::output
