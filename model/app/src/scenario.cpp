@@ -48,6 +48,28 @@ private:
     std::shared_ptr<workload::builtin_workload> m_w;
 };
 
+// The built-in workload's stall episodes, drawn as the run goes, in cycles.
+class workload_stalls : public host::stall_source {
+public:
+    workload_stalls(workload::stall_generator g, double period_ns)
+        : m_gen(std::move(g)), m_period_ns(period_ns) {}
+    bool next(host::stall_episode& e) override {
+        workload::stall_episode s;
+        if (!m_gen.next(s))
+            return false;
+        e = {};
+        e.conn = s.vm;
+        e.start = static_cast<core::cycle_t>(static_cast<double>(s.start_ns) / m_period_ns);
+        e.duration = std::max<core::cycle_t>(
+            1, static_cast<core::cycle_t>(static_cast<double>(s.duration_ns) / m_period_ns));
+        return true;
+    }
+
+private:
+    workload::stall_generator m_gen;
+    double m_period_ns;
+};
+
 std::uint64_t mac_value(const config::mac_address& m) {
     std::uint64_t v = 0;
     for (std::uint8_t b : m)
@@ -133,16 +155,9 @@ prepared_scenario prepare_scenario(const config::config& cfg,
             sc.connections.push_back({vm.name, vm.mac, vm.vlan, {vm.ipv4}, {}});
         for (const auto& g : w->groups())
             sc.groups.push_back({g.mac, g.vlan, g.members});
-        for (const auto& s : w->stalls()) {
-            host::stall_episode e;
-            e.conn = s.vm;
-            e.start =
-                static_cast<core::cycle_t>(static_cast<double>(s.start_ns) / clock.period_ns());
-            e.duration = std::max<core::cycle_t>(
-                1,
-                static_cast<core::cycle_t>(static_cast<double>(s.duration_ns) / clock.period_ns()));
-            sc.stalls.push_back(e);
-        }
+        sc.stall_generator = [w, period_ns = clock.period_ns()] {
+            return std::make_unique<workload_stalls>(w->stalls(), period_ns);
+        };
         p.source = std::make_unique<workload_source>(w);
     }
 

@@ -47,7 +47,7 @@ void assist_engine::run() {
 void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffer,
                                core::drop_reason r) {
     m_drop_bytes.resize(h.cap_len);
-    mem::debug_read(sram_out, h.addr, m_drop_bytes.data(), h.cap_len);
+    mem::debug_read(sram_out, m_debug_payload, h.addr, m_drop_bytes.data(), h.cap_len);
     trace_drop(r, wave_none);
     m_events.dropped(
         {h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()}, r);
@@ -126,7 +126,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         sync(d);
         if (link.rsp.result != fifo_result::ok) {
             m_drop_bytes.resize(h.cap_len);
-            mem::debug_read(sram_out, h.addr, m_drop_bytes.data(), h.cap_len);
+            mem::debug_read(sram_out, m_debug_payload, h.addr, m_drop_bytes.data(), h.cap_len);
             trace_drop(core::drop_reason::no_indirect, k);
             m_events.dropped(
                 {h.index, k, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()},

@@ -1,6 +1,8 @@
 #include "evr/host/vm_farm.h"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace evr::host {
 
@@ -22,18 +24,56 @@ core::cycle_t vm_farm::draw(core::cycle_t mean) {
     return static_cast<core::cycle_t>(-std::log(u) * static_cast<double>(mean)) + 1;
 }
 
+stall_list::stall_list(std::vector<stall_episode> episodes) : m_episodes(std::move(episodes)) {
+    std::stable_sort(
+        m_episodes.begin(), m_episodes.end(),
+        [](const stall_episode& a, const stall_episode& b) { return a.start < b.start; });
+}
+
+bool stall_list::next(stall_episode& e) {
+    if (m_next == m_episodes.size())
+        return false;
+    e = m_episodes[m_next++];
+    return true;
+}
+
 void vm_farm::add(core::cycle_t cycle, what kind, std::uint32_t conn, core::cycle_t duration) {
-    m_agenda.push({cycle, m_seq++, kind, conn, duration});
-    if (cycle < m_armed) {
-        m_armed = cycle;
+    push({cycle, m_seq++, kind, conn, duration});
+}
+
+void vm_farm::push(const agenda_item& it) {
+    m_agenda.push(it);
+    if (it.cycle < m_armed) {
+        m_armed = it.cycle;
         m_wake.cancel();
-        m_wake.notify(m_clock.until(cycle));
+        m_wake.notify(m_clock.until(it.cycle));
     }
 }
 
+void vm_farm::schedule(std::vector<std::unique_ptr<stall_source>> sources, core::cycle_t origin) {
+    if (!m_sources.empty() || sources.size() >= 0xff)
+        throw std::logic_error("vm_farm::schedule: call once, with fewer than 255 sources");
+    m_origin = origin;
+    for (auto& s : sources)
+        m_sources.push_back({std::move(s), 0});
+    for (std::uint32_t k = 0; k < m_sources.size(); ++k)
+        draw_scheduled(k);
+}
+
 void vm_farm::schedule(const std::vector<stall_episode>& episodes, core::cycle_t origin) {
-    for (const stall_episode& e : episodes)
-        add(origin + e.start, what::stall_begin, e.conn, e.forever ? 0 : e.duration);
+    std::vector<std::unique_ptr<stall_source>> sources;
+    sources.push_back(std::make_unique<stall_list>(episodes));
+    schedule(std::move(sources), origin);
+}
+
+// Puts source `k`'s next episode on the agenda (the one before it has just begun).
+void vm_farm::draw_scheduled(std::uint32_t k) {
+    scheduled_source& s = m_sources[k];
+    stall_episode e;
+    if (!s.source->next(e))
+        return;
+    const std::uint64_t seq = std::uint64_t{k} << 56 | s.drawn++;
+    push({m_origin + e.start, seq, what::stall_begin, e.conn, e.forever ? 0 : e.duration, k});
 }
 
 void vm_farm::start_random_stalls(core::cycle_t origin) {
@@ -85,6 +125,8 @@ void vm_farm::run_agenda() {
                 finish_service(it.conn, now);
             break;
         case what::stall_begin:
+            if (it.source != no_source)
+                draw_scheduled(it.source);
             ++m_episodes;
             ++vm.episodes;
             if (vm.stall_depth++ == 0) {

@@ -119,7 +119,7 @@ void local_engine::serve(std::uint32_t conn) {
         if (m_drop_without_resources) {
             core::frame_slot* f = m_pool.get();
             f->bytes.resize(h.cap_len);
-            mem::debug_read(sram_out, h.addr, f->bytes.data(), h.cap_len);
+            mem::debug_read(sram_out, m_debug_payload, h.addr, f->bytes.data(), h.cap_len);
             core::copy_view v{h.index, conn, f->bytes.data(), h.cap_len, h.orig_len, m_clock.now()};
             trace_drop(core::drop_reason::no_resources, conn);
             m_events.dropped(v, core::drop_reason::no_resources);

@@ -93,6 +93,8 @@ void run_recorder::on_fanout(std::uint64_t index, std::uint32_t copies) {
     if (frame_row* row = m_open.find(index)) {
         row->pending += copies - 1;
         row->copies = copies;
+        if (m_opts.packets_csv && copies > 1)
+            row->more.reserve(copies - 1);
     }
 }
 
@@ -115,16 +117,8 @@ void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) 
     if (!row)
         return;
     ++row->delivered;
-    if (m_opts.packets_csv) {
-        std::string& d = row->detail;
-        if (!d.empty())
-            d += ' ';
-        d += m_names[k];
-        d += '@';
-        append_uint(d, c.cycle);
-        d += ':';
-        d += core::to_string(path);
-    }
+    if (m_opts.packets_csv)
+        add_outcome(*row, k, static_cast<std::uint8_t>(path), c.cycle);
     resolve(c.index, *row, 1);
 }
 
@@ -156,19 +150,42 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
     frame_row* row = m_open.find(c.index);
     if (!row)
         return;
-    if (m_opts.packets_csv) {
-        std::string& d = row->detail;
-        if (!d.empty())
-            d += ' ';
-        if (c.conn)
-            d += m_names[*c.conn];
-        else
-            d += '*';
-        d += '!';
-        d += core::to_string(reason);
-    }
+    if (m_opts.packets_csv)
+        add_outcome(*row, c.conn ? *c.conn : outcome::whole_frame,
+                    outcome::dropped_flag | static_cast<std::uint8_t>(reason), c.cycle);
     // A whole-frame drop resolves every copy still pending.
     resolve(c.index, *row, c.conn ? 1 : row->pending);
+}
+
+void run_recorder::add_outcome(frame_row& row, std::uint32_t conn, std::uint8_t kind,
+                               core::cycle_t cycle) {
+    const outcome o{conn << 8 | kind, static_cast<std::uint32_t>(cycle),
+                    static_cast<std::uint32_t>(cycle >> 32)};
+    if (!row.has_first) {
+        row.first = o;
+        row.has_first = true;
+    } else {
+        row.more.push_back(o);
+    }
+}
+
+// "name@cycle:path" for a delivery, "name!reason" (or "*!reason") for a drop.
+void run_recorder::append_outcome(std::string& line, const outcome& o) const {
+    const std::uint32_t conn = o.conn_kind >> 8;
+    const std::uint8_t kind = o.conn_kind & 0xff;
+    if (conn == outcome::whole_frame)
+        line += '*';
+    else
+        line += m_names[conn];
+    if (kind & outcome::dropped_flag) {
+        line += '!';
+        line += core::to_string(static_cast<core::drop_reason>(kind & ~outcome::dropped_flag));
+        return;
+    }
+    line += '@';
+    append_uint(line, std::uint64_t{o.cycle_hi} << 32 | o.cycle_lo);
+    line += ':';
+    line += core::to_string(static_cast<core::path_kind>(kind));
 }
 
 void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t copies) {
@@ -187,7 +204,12 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
                 append_uint(r, v);
                 r += ',';
             }
-            r += row.detail;
+            if (row.has_first)
+                append_outcome(r, row.first);
+            for (const outcome& o : row.more) {
+                r += ' ';
+                append_outcome(r, o);
+            }
             r += '\n';
             m_packets_csv.write(r.data(), static_cast<std::streamsize>(r.size()));
             check_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");

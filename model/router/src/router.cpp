@@ -150,6 +150,7 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_store->on_allocated = [po]() { po->poke(); };
 
     m_stalls = sc.stalls;
+    m_stall_generator = sc.stall_generator;
     m_random_stalls = false;
     for (const auto& vm : sc.vms)
         m_random_stalls = m_random_stalls || vm.random_stalls;
@@ -183,7 +184,11 @@ void router::attach_probe(wave_probe* probe) {
 void router::watch_completion() {
     wait(m_pool->ready());
     const core::cycle_t origin = m_clock.now();
-    m_vms->schedule(m_stalls, origin);
+    std::vector<std::unique_ptr<host::stall_source>> stalls;
+    if (m_stall_generator)
+        stalls.push_back(m_stall_generator());
+    stalls.push_back(std::make_unique<host::stall_list>(std::move(m_stalls)));
+    m_vms->schedule(std::move(stalls), origin);
     if (m_random_stalls)
         m_vms->start_random_stalls(origin);
 

@@ -62,7 +62,6 @@ builtin_workload::builtin_workload(const workload_params& p)
       m_buffer(m_fixed_len > 1514 ? m_fixed_len : 1514) {
     m_groups = make_groups(p, m_vlan_members);
     m_duration_ns = pacing_span(p, m_fixed_len, m_shape_rng);
-    m_stalls = make_stalls(p, m_duration_ns);
 }
 
 bool builtin_workload::next(frame& f) {

@@ -74,29 +74,59 @@ std::vector<group_def> make_groups(const workload_params& p,
     return groups;
 }
 
-std::vector<stall_episode> make_stalls(const workload_params& p, uint64_t duration_ns) {
-    std::vector<stall_episode> stalls;
-    const double mean_ns = p.stall_us * 1000.0;
-    const double min_ns = mean_ns / 4, max_ns = mean_ns * 4;
-    for (uint32_t vm = 0; vm < p.stalling_vms; ++vm) {
-        std::mt19937_64 rng(stream_seed(p.seed, stall_stream_base + vm));
-        // Gaps and lengths are at least 1 ns, so one VM's episodes never touch or overlap.
-        uint64_t t = stall_warmup_ns;
-        for (;;) {
-            t += std::max<uint64_t>(1, std::llround(exponential(rng, 3 * mean_ns)));
-            if (t >= duration_ns) {
-                break;
-            }
-            const double len = std::clamp(exponential(rng, mean_ns), min_ns, max_ns);
-            const uint64_t d = std::max<uint64_t>(1, std::llround(len));
-            stalls.push_back({vm, t, d});
-            t += d;
-        }
-    }
-    std::sort(stalls.begin(), stalls.end(), [](const stall_episode& a, const stall_episode& b) {
-        return a.start_ns != b.start_ns ? a.start_ns < b.start_ns : a.vm < b.vm;
-    });
-    return stalls;
+uint64_t stall_stream_seed(const workload_params& p, uint32_t vm) {
+    return stream_seed(p.seed, stall_stream_base + vm);
 }
 
 } // namespace evr::workload::detail
+
+namespace evr::workload {
+
+namespace {
+bool later(const stall_episode& a, const stall_episode& b) {
+    return a.start_ns != b.start_ns ? a.start_ns > b.start_ns : a.vm > b.vm;
+}
+} // namespace
+
+stall_generator::stall_generator(const workload_params& p, uint64_t duration_ns)
+    : m_mean_ns(p.stall_us * 1000.0), m_duration_ns(duration_ns) {
+    m_streams.reserve(p.stalling_vms);
+    for (uint32_t vm = 0; vm < p.stalling_vms; ++vm) {
+        m_streams.push_back(
+            {std::mt19937_64(detail::stall_stream_seed(p, vm)), detail::stall_warmup_ns});
+        stall_episode e;
+        if (draw(vm, e))
+            m_heads.push_back(e);
+    }
+    std::make_heap(m_heads.begin(), m_heads.end(), later);
+}
+
+// VM `vm`'s next episode: an exponential gap (mean 3x the stall) after its last one, then
+// an exponential length clipped to [mean/4, 4 mean]. Gaps and lengths are at least 1 ns,
+// so one VM's episodes never touch or overlap.
+bool stall_generator::draw(uint32_t vm, stall_episode& e) {
+    vm_stream& s = m_streams[vm];
+    s.t += std::max<uint64_t>(1, std::llround(detail::exponential(s.rng, 3 * m_mean_ns)));
+    if (s.t >= m_duration_ns)
+        return false;
+    const double len =
+        std::clamp(detail::exponential(s.rng, m_mean_ns), m_mean_ns / 4, m_mean_ns * 4);
+    e = {vm, s.t, std::max<uint64_t>(1, std::llround(len))};
+    s.t += e.duration_ns;
+    return true;
+}
+
+bool stall_generator::next(stall_episode& e) {
+    if (m_heads.empty())
+        return false;
+    std::pop_heap(m_heads.begin(), m_heads.end(), later);
+    e = m_heads.back();
+    if (!draw(e.vm, m_heads.back())) {
+        m_heads.pop_back();
+        return true;
+    }
+    std::push_heap(m_heads.begin(), m_heads.end(), later);
+    return true;
+}
+
+} // namespace evr::workload

@@ -22,7 +22,7 @@ std::vector<group_def> make_groups(const workload_params& p,
 // Warm-up before the first stall of any VM: the FIFO starts empty and steady flow shows first.
 inline constexpr uint64_t stall_warmup_ns = 50000;
 
-// Episodes of VMs 0..stalling_vms-1 (VLANs round robin), sorted by (start, vm).
-std::vector<stall_episode> make_stalls(const workload_params& p, uint64_t duration_ns);
+// The random stream of stalling VM `vm` (VLANs round robin: VM i is in VLAN i % vlans).
+uint64_t stall_stream_seed(const workload_params& p, uint32_t vm);
 
 } // namespace evr::workload::detail

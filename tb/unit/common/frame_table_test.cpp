@@ -42,9 +42,11 @@ TEST(frame_table, moves_stragglers_out_of_the_ring_and_still_finds_them) {
     EXPECT_TRUE(t.empty());
 }
 
-TEST(frame_table, agrees_with_a_map_under_random_resolution) {
+// `max_span` 64 keeps the ring within its first allocation; 1000 makes it grow (doubling)
+// while its live slots wrap around the end of the buffer.
+void random_resolution(std::size_t max_span) {
     std::mt19937_64 rng(7);
-    evr::frame_table<std::uint64_t> t(64);
+    evr::frame_table<std::uint64_t> t(max_span);
     std::map<std::uint64_t, std::uint64_t> ref;
     std::uint64_t next = 0;
     for (int step = 0; step < 200000; ++step) {
@@ -77,6 +79,14 @@ TEST(frame_table, agrees_with_a_map_under_random_resolution) {
     for (const auto& [k, v] : ref)
         keys.push_back(k);
     EXPECT_EQ(t.indices(), keys);
+}
+
+TEST(frame_table, agrees_with_a_map_under_random_resolution) {
+    random_resolution(64);
+}
+
+TEST(frame_table, agrees_with_a_map_while_the_ring_grows_and_wraps) {
+    random_resolution(1000);
 }
 
 } // namespace

@@ -38,6 +38,27 @@ uint64_t stream_hash(builtin_workload& w) {
     return h;
 }
 
+std::vector<stall_episode> all_stalls(const builtin_workload& w) {
+    std::vector<stall_episode> v;
+    stall_generator g = w.stalls();
+    for (stall_episode e; g.next(e);) {
+        v.push_back(e);
+    }
+    return v;
+}
+
+// FNV-1a over (vm, start, duration) of every episode, in order.
+uint64_t stall_hash(const builtin_workload& w) {
+    uint64_t h = 1469598103934665603ULL;
+    for (const stall_episode& e : all_stalls(w)) {
+        for (uint64_t v : {uint64_t{e.vm}, e.start_ns, e.duration_ns}) {
+            h ^= v;
+            h *= 1099511628211ULL;
+        }
+    }
+    return h;
+}
+
 workload_params small(uint64_t frames) {
     workload_params p;
     p.frames = frames;
@@ -77,10 +98,11 @@ TEST(workload, same_seed_gives_identical_streams) {
     for (size_t g = 0; g < a.groups().size(); ++g) {
         EXPECT_EQ(a.groups()[g].members, b.groups()[g].members);
     }
-    ASSERT_EQ(a.stalls().size(), b.stalls().size());
-    for (size_t i = 0; i < a.stalls().size(); ++i) {
-        EXPECT_EQ(a.stalls()[i].start_ns, b.stalls()[i].start_ns);
-        EXPECT_EQ(a.stalls()[i].duration_ns, b.stalls()[i].duration_ns);
+    const auto sa = all_stalls(a), sb = all_stalls(b);
+    ASSERT_EQ(sa.size(), sb.size());
+    for (size_t i = 0; i < sa.size(); ++i) {
+        EXPECT_EQ(sa[i].start_ns, sb[i].start_ns);
+        EXPECT_EQ(sa[i].duration_ns, sb[i].duration_ns);
     }
 }
 
@@ -96,10 +118,10 @@ TEST(workload, different_seeds_differ) {
     builtin_workload c(q);
     q.seed = 2;
     builtin_workload d(q);
-    ASSERT_FALSE(c.stalls().empty());
-    ASSERT_FALSE(d.stalls().empty());
-    const bool stalls_differ = c.stalls().size() != d.stalls().size() ||
-                               c.stalls().front().start_ns != d.stalls().front().start_ns;
+    const auto sc = all_stalls(c), sd = all_stalls(d);
+    ASSERT_FALSE(sc.empty());
+    ASSERT_FALSE(sd.empty());
+    const bool stalls_differ = sc.size() != sd.size() || sc.front().start_ns != sd.front().start_ns;
     EXPECT_TRUE(stalls_differ);
 }
 
@@ -373,7 +395,7 @@ TEST(workload, streaming_reuses_one_buffer) {
 
 TEST(workload, stalls_sorted_non_overlapping_and_clipped) {
     builtin_workload w(small(200000));
-    const auto& s = w.stalls();
+    const auto s = all_stalls(w);
     ASSERT_FALSE(s.empty());
     std::map<uint32_t, uint64_t> end_of; // last episode end per VM
     std::set<uint16_t> vlans;
@@ -401,7 +423,16 @@ TEST(workload, stalls_sorted_non_overlapping_and_clipped) {
 
     workload_params none = small(1000);
     none.stalling_vms = 0;
-    EXPECT_TRUE(builtin_workload(none).stalls().empty());
+    EXPECT_TRUE(all_stalls(builtin_workload(none)).empty());
+}
+
+// Pins the stall schedule: drawn lazily, VM by VM, it must equal the schedule the eager
+// generator drew (every VM's episodes, then sorted by start and VM), whose hash this is.
+TEST(workload, golden_stall_hash) {
+    workload_params p = small(200000);
+    p.stalling_vms = 9;
+    p.stall_us = 40;
+    EXPECT_EQ(stall_hash(builtin_workload(p)), 2159595488247464576ULL);
 }
 
 TEST(workload, bad_params_name_the_key) {

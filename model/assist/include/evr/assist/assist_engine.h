@@ -65,6 +65,7 @@ private:
     fifo_queues m_queues;
     fifo_client m_fifo;
     tlm::tlm_generic_payload m_sram_payload;
+    tlm::tlm_generic_payload m_debug_payload; // dropped frames into dropped.pcap
     std::vector<std::uint8_t> m_header_bytes;
     std::vector<std::uint8_t> m_drop_bytes;
     std::vector<std::uint32_t> m_targets;

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -44,7 +43,7 @@ public:
                 m_base = index;
         }
         if (index >= m_base + m_ring.size())
-            m_ring.resize(index - m_base + 1);
+            m_ring.extend(index - m_base + 1);
         auto& slot = m_ring[index - m_base];
         slot.emplace(std::move(value));
         return *slot;
@@ -105,6 +104,49 @@ public:
     }
 
 private:
+    // A circular buffer of slots that grows by doubling and never shrinks: frames enter at
+    // the back and leave near the front at the rate of the input, and a std::deque would
+    // allocate and free a block every few frames.
+    class ring {
+    public:
+        bool empty() const { return m_len == 0; }
+        std::size_t size() const { return m_len; }
+        std::optional<T>& operator[](std::size_t i) { return m_slots[(m_head + i) & m_mask]; }
+        const std::optional<T>& operator[](std::size_t i) const {
+            return m_slots[(m_head + i) & m_mask];
+        }
+        std::optional<T>& front() { return m_slots[m_head]; }
+        // Slots past the old end are empty: pop_front leaves every slot it passes empty.
+        void extend(std::size_t len) {
+            if (len > m_slots.size())
+                grow(len);
+            m_len = len;
+        }
+        void pop_front() {
+            m_slots[m_head].reset();
+            m_head = (m_head + 1) & m_mask;
+            --m_len;
+        }
+
+    private:
+        void grow(std::size_t len) {
+            std::size_t cap = std::max<std::size_t>(m_slots.size() * 2, 64);
+            while (cap < len)
+                cap *= 2;
+            std::vector<std::optional<T>> slots(cap);
+            for (std::size_t i = 0; i < m_len; ++i)
+                slots[i] = std::move((*this)[i]);
+            m_slots = std::move(slots);
+            m_head = 0;
+            m_mask = cap - 1;
+        }
+
+        std::vector<std::optional<T>> m_slots; // a power of two long
+        std::size_t m_head = 0;
+        std::size_t m_len = 0;
+        std::size_t m_mask = 0;
+    };
+
     void evict_front() {
         if (m_ring.front())
             m_overflow.emplace(m_base, std::move(*m_ring.front()));
@@ -113,7 +155,7 @@ private:
     }
 
     std::size_t m_max_span;
-    std::deque<std::optional<T>> m_ring; // slot i holds index m_base + i
+    ring m_ring; // slot i holds index m_base + i
     std::uint64_t m_base = 0;
     std::unordered_map<std::uint64_t, T> m_overflow; // indices below m_base
     std::size_t m_size = 0;

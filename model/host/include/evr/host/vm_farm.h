@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <queue>
 #include <random>
 #include <string>
@@ -27,6 +28,26 @@ struct stall_episode {
     core::cycle_t start = 0;
     core::cycle_t duration = 0; // 0 with `forever`
     bool forever = false;       // availability trace: stalled until a resume that never came
+};
+
+// Stall episodes handed to the farm one at a time, in non-decreasing `start`: a schedule
+// drawn as it is consumed keeps memory independent of the length of the run.
+class stall_source {
+public:
+    virtual ~stall_source() = default;
+    virtual bool next(stall_episode& e) = 0;
+};
+
+// A fixed list (an availability trace, a test's episodes), in order of start; episodes
+// that start on the same cycle keep their order in the list.
+class stall_list : public stall_source {
+public:
+    explicit stall_list(std::vector<stall_episode> episodes);
+    bool next(stall_episode& e) override;
+
+private:
+    std::vector<stall_episode> m_episodes;
+    std::size_t m_next = 0;
 };
 
 struct vm_behaviour {
@@ -49,7 +70,10 @@ public:
             const std::vector<vm_behaviour>& vms, allocator::allocator& alloc,
             core::frame_events& events, std::uint64_t seed);
 
-    // Stall episodes in cycles from the start of traffic (`origin`); call before traffic.
+    // Stall episodes in cycles from the start of traffic (`origin`); call once, before
+    // traffic. Each source is drawn one episode ahead; episodes that begin on the same
+    // cycle begin in the order of the sources, then of each source.
+    void schedule(std::vector<std::unique_ptr<stall_source>> sources, core::cycle_t origin);
     void schedule(const std::vector<stall_episode>& episodes, core::cycle_t origin);
     void start_random_stalls(core::cycle_t origin);
     // No new random episodes from now on (the input has ended); running ones finish.
@@ -76,12 +100,18 @@ public:
 private:
     probe_ref m_probe;
     enum class what : std::uint8_t { service_done, stall_begin, stall_end };
+    // An episode from a stall source sorts before every other item of its cycle, as if
+    // the whole schedule had been added first: seq is its source's rank in the top byte
+    // and its place in the source below; everything else counts up from other_seq.
+    static constexpr std::uint64_t other_seq = std::uint64_t{0xff} << 56;
+    static constexpr std::uint32_t no_source = ~std::uint32_t{0};
     struct agenda_item {
         core::cycle_t cycle;
         std::uint64_t seq; // ties broken in scheduling order: deterministic
         what kind;
         std::uint32_t conn;
-        core::cycle_t duration; // stall_begin
+        core::cycle_t duration = 0;       // stall_begin
+        std::uint32_t source = no_source; // stall_begin drawn from m_sources[source]
         bool operator>(const agenda_item& o) const {
             return cycle != o.cycle ? cycle > o.cycle : seq > o.seq;
         }
@@ -99,6 +129,8 @@ private:
     };
 
     void add(core::cycle_t cycle, what kind, std::uint32_t conn, core::cycle_t duration = 0);
+    void push(const agenda_item& it);
+    void draw_scheduled(std::uint32_t source);
     void run_agenda();
     void start_service(std::uint32_t conn, core::cycle_t now);
     void finish_service(std::uint32_t conn, core::cycle_t now);
@@ -109,7 +141,13 @@ private:
     core::frame_events& m_events;
     std::vector<vm_state> m_vms;
     std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<agenda_item>> m_agenda;
-    std::uint64_t m_seq = 0;
+    std::uint64_t m_seq = other_seq;
+    struct scheduled_source {
+        std::unique_ptr<stall_source> source;
+        std::uint64_t drawn = 0;
+    };
+    std::vector<scheduled_source> m_sources;
+    core::cycle_t m_origin = 0;
     std::mt19937_64 m_rng;
     sc_core::sc_event m_wake;
     core::cycle_t m_armed = ~core::cycle_t{0}; // cycle m_wake is notified for

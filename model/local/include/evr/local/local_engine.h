@@ -80,6 +80,7 @@ private:
     fifo_queues m_queues;
     fifo_client m_fifo;
     tlm::tlm_generic_payload m_sram_payload;
+    tlm::tlm_generic_payload m_debug_payload; // dropped frames into dropped.pcap
     mem::frame_ext m_ext;
 
     std::vector<std::optional<held_buffer>> m_held; // dequeued, waiting for resources

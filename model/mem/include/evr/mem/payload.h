@@ -24,9 +24,11 @@ namespace evr::mem {
 
 // Reads bytes through a socket's debug transport: no simulated time, no port occupancy.
 // Used only to show dropped frames that never leave the data store in dropped.pcap.
+// `p` is the caller's reused payload without extensions: a payload built per call
+// allocates its extension array, and a broadcast storm drops millions of copies.
 template <typename Socket>
-void debug_read(Socket& socket, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
-    tlm::tlm_generic_payload p;
+void debug_read(Socket& socket, tlm::tlm_generic_payload& p, std::uint64_t addr, std::uint8_t* data,
+                std::uint32_t len) {
     prepare(p, tlm::TLM_READ_COMMAND, addr, data, len);
     socket->transport_dbg(p);
 }

@@ -76,6 +76,16 @@ public:
     void park_open_frames(core::cycle_t cycle);
 
 private:
+    // What became of one copy, kept in binary until the row is written: a frame stays
+    // open while any copy waits behind a stalled VM, and the formatted text (about 24
+    // bytes a copy, with a string's growth slack) made peak memory grow with run length.
+    struct outcome {
+        static constexpr std::uint32_t whole_frame = 0xffffff; // "*": every pending copy
+        static constexpr std::uint8_t dropped_flag = 0x80;     // kind: reason, not path
+        std::uint32_t conn_kind = 0; // connection (< 2^20, fifo.max_connections) << 8 | kind
+        std::uint32_t cycle_lo = 0;  // two halves: 12 bytes a copy, not 16
+        std::uint32_t cycle_hi = 0;
+    };
     struct frame_row {
         std::uint64_t ts_ns = 0;
         core::cycle_t arrival = 0;
@@ -84,9 +94,13 @@ private:
         std::uint32_t copies = 1;  // after fan-out: one per destination
         std::uint32_t pending = 1; // copies not yet resolved
         std::uint32_t delivered = 0;
-        std::string detail; // "name@cycle:path" / "name!reason" per copy
+        bool has_first = false;
+        outcome first;             // a unicast frame's only outcome needs no allocation
+        std::vector<outcome> more; // the rest, reserved to the copy count at fan-out
     };
 
+    void add_outcome(frame_row& row, std::uint32_t conn, std::uint8_t kind, core::cycle_t cycle);
+    void append_outcome(std::string& line, const outcome& o) const;
     void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);
     // Runs `write` unless a write already failed; records its input_error and stops.
     template <typename F>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct scenario {
     std::vector<std::uint32_t> ring_entries;      // one per connection
     std::vector<std::uint32_t> ring_buffer_bytes; // one per connection
     std::vector<host::stall_episode> stalls;      // cycles from the start of traffic
+    // A schedule drawn as the run goes (the built-in workload's), begun before `stalls`
+    // on a shared cycle; each router makes its own source.
+    std::function<std::unique_ptr<host::stall_source>()> stall_generator;
     ingress::frame_source* source = nullptr;
 };
 
@@ -112,6 +116,7 @@ private:
     std::unique_ptr<local::local_engine> m_local;
     std::unique_ptr<parser::parser> m_parser;
     std::vector<host::stall_episode> m_stalls;
+    std::function<std::unique_ptr<host::stall_source>()> m_stall_generator;
     bool m_random_stalls = false;
     bool m_finished = false;
     core::wake_event m_progress;

@@ -48,6 +48,28 @@ struct stall_episode {
     uint64_t duration_ns = 0;
 };
 
+// The stall episodes of VMs 0..stalling_vms-1 in (start, vm) order, drawn as they are
+// asked for (one random stream per VM): memory stays in proportion to the stalling VMs,
+// not to the length of the run.
+class stall_generator {
+public:
+    stall_generator(const workload_params& p, uint64_t duration_ns);
+    // The next episode, or false after the last (every episode starts before the end).
+    bool next(stall_episode& e);
+
+private:
+    struct vm_stream {
+        std::mt19937_64 rng;
+        uint64_t t = 0; // end of the VM's last episode
+    };
+    bool draw(uint32_t vm, stall_episode& e);
+
+    double m_mean_ns = 0;
+    uint64_t m_duration_ns = 0;
+    std::vector<vm_stream> m_streams;
+    std::vector<stall_episode> m_heads; // each VM's next episode, a min-heap on (start, vm)
+};
+
 // What kind of destination a frame was generated for. Informational: a checker should
 // derive its expectations from the frame's headers, not from this.
 enum class frame_kind : uint8_t { unicast = 0, broadcast = 1, multicast = 2, arp = 3, unknown = 4 };
@@ -78,7 +100,8 @@ public:
 
     const std::vector<vm_def>& vms() const { return m_vms; }
     const std::vector<group_def>& groups() const { return m_groups; }
-    const std::vector<stall_episode>& stalls() const { return m_stalls; }
+    // The stall episodes over duration_ns(), from the first (a fresh generator each call).
+    stall_generator stalls() const { return stall_generator(m_params, m_duration_ns); }
     const workload_params& params() const { return m_params; }
 
     // Fills `f` with the next frame and returns true, or returns false after the last one.
@@ -96,7 +119,6 @@ private:
     uint32_t m_fixed_len = 0; // 0: imix
     std::vector<vm_def> m_vms;
     std::vector<group_def> m_groups;
-    std::vector<stall_episode> m_stalls;
     std::vector<std::vector<uint32_t>> m_vlan_members; // VM indices per VLAN index
     uint64_t m_duration_ns = 0;
 
