@@ -53,6 +53,7 @@ void run_recorder::close() {
     if (m_closed)
         return;
     m_closed = true;
+    guarded([&] { write_staged(); });
     for (auto& w : m_conn_pcaps)
         if (w)
             w->close();
@@ -70,7 +71,8 @@ trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
         // The connections share one write-buffer budget: 1024 writers with libpcap-sized
         // 64 KiB buffers would hold 64 MiB, filled slowly over a long run, so the peak
         // memory would keep rising with the input long after the steady state.
-        constexpr std::size_t budget = std::size_t{8} << 20;
+        // Records arrive a connection at a time (write_staged), so small buffers suffice.
+        constexpr std::size_t budget = std::size_t{4} << 20;
         const std::size_t bytes = std::clamp<std::size_t>(budget / m_names.size(), 4096,
                                                           trace::pcap_writer::default_buffer_bytes);
         w = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/conn/" + m_names[conn] + ".pcap",
@@ -112,14 +114,47 @@ void run_recorder::on_delivered(const core::copy_view& c, core::path_kind path) 
     ++m_paths[static_cast<std::size_t>(path)];
     ++m_delivered;
     if (m_opts.conn_pcaps)
-        guarded(
-            [&] { conn_writer(k).write(m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len); });
+        stage(k, m_to_trace_ns(c.cycle), c.data, c.cap_len, c.orig_len);
     if (!row)
         return;
     ++row->delivered;
     if (m_opts.packets_csv)
         add_outcome(*row, k, static_cast<std::uint8_t>(path), c.cycle);
     resolve(c.index, *row, 1);
+}
+
+void run_recorder::stage(std::uint32_t conn, std::uint64_t ts_ns, const std::uint8_t* data,
+                         std::uint32_t cap_len, std::uint32_t orig_len) {
+    if (!m_write_error.empty())
+        return;
+    if (m_stage_bytes.size() + cap_len > stage_capacity && !m_staged.empty())
+        guarded([&] { write_staged(); });
+    if (m_stage_bytes.capacity() < stage_capacity)
+        m_stage_bytes.reserve(stage_capacity);
+    m_staged.push_back({conn, cap_len, orig_len, m_stage_bytes.size(), ts_ns});
+    m_stage_bytes.insert(m_stage_bytes.end(), data, data + cap_len);
+}
+
+// Each connection's staged records in arrival order (a counting sort by connection), so
+// every file gets the same records in the same order as if written one by one.
+void run_recorder::write_staged() {
+    if (m_staged.empty())
+        return;
+    m_stage_start.assign(m_names.size() + 1, 0);
+    for (const staged_record& r : m_staged)
+        ++m_stage_start[r.conn + 1];
+    for (std::size_t k = 1; k < m_stage_start.size(); ++k)
+        m_stage_start[k] += m_stage_start[k - 1];
+    m_stage_order.resize(m_staged.size());
+    for (std::uint32_t i = 0; i < m_staged.size(); ++i)
+        m_stage_order[m_stage_start[m_staged[i].conn]++] = i;
+    // A write that throws ends all writing (guarded), so nothing is written twice.
+    for (std::uint32_t i : m_stage_order) {
+        const staged_record& r = m_staged[i];
+        conn_writer(r.conn).write(r.ts_ns, m_stage_bytes.data() + r.offset, r.cap_len, r.orig_len);
+    }
+    m_staged.clear();
+    m_stage_bytes.clear();
 }
 
 void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason) {

@@ -99,6 +99,22 @@ private:
         std::vector<outcome> more; // the rest, reserved to the copy count at fan-out
     };
 
+    // Deliveries for the connection pcaps are staged in one buffer in arrival order and
+    // written a connection at a time when it fills: appending each record to one of a
+    // thousand stdio buffers as it came touched memory all over the place, and cost more
+    // than simulating the frame.
+    struct staged_record {
+        std::uint32_t conn;
+        std::uint32_t cap_len;
+        std::uint32_t orig_len;
+        std::size_t offset; // into m_stage_bytes
+        std::uint64_t ts_ns;
+    };
+    static constexpr std::size_t stage_capacity = std::size_t{2} << 20;
+    void stage(std::uint32_t conn, std::uint64_t ts_ns, const std::uint8_t* data,
+               std::uint32_t cap_len, std::uint32_t orig_len);
+    void write_staged();
+
     void add_outcome(frame_row& row, std::uint32_t conn, std::uint8_t kind, core::cycle_t cycle);
     void append_outcome(std::string& line, const outcome& o) const;
     void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);
@@ -112,6 +128,10 @@ private:
     std::function<std::uint64_t(core::cycle_t)> m_to_trace_ns;
     frame_table<frame_row> m_open;
     std::vector<std::unique_ptr<trace::pcap_writer>> m_conn_pcaps;
+    std::vector<std::uint8_t> m_stage_bytes;
+    std::vector<staged_record> m_staged;
+    std::vector<std::uint32_t> m_stage_order; // scratch: staged records by connection
+    std::vector<std::uint32_t> m_stage_start; // scratch: first of each connection's run
     std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
     std::ofstream m_dropped_csv;
     std::ofstream m_packets_csv;
