@@ -25,6 +25,8 @@ run_recorder::run_recorder(const recorder_options& opts, std::vector<std::string
                            std::function<std::uint64_t(core::cycle_t)> to_trace_ns)
     : m_opts(opts), m_names(std::move(names)), m_to_trace_ns(std::move(to_trace_ns)),
       m_conn_pcaps(m_names.size()), m_conns(m_names.size()) {
+    if (m_opts.conn_pcaps)
+        m_stage_bytes.reserve(stage_capacity); // pages untouched until records arrive
     if (m_opts.dropped_pcap) {
         m_dropped_pcap = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/dropped.pcap");
         const std::string csv = m_opts.outdir + "/dropped.csv";
@@ -129,8 +131,6 @@ void run_recorder::stage(std::uint32_t conn, std::uint64_t ts_ns, const std::uin
         return;
     if (m_stage_bytes.size() + cap_len > stage_capacity && !m_staged.empty())
         guarded([&] { write_staged(); });
-    if (m_stage_bytes.capacity() < stage_capacity)
-        m_stage_bytes.reserve(stage_capacity);
     m_staged.push_back({conn, cap_len, orig_len, m_stage_bytes.size(), ts_ns});
     m_stage_bytes.insert(m_stage_bytes.end(), data, data + cap_len);
 }
