@@ -168,7 +168,7 @@ class Point:
             cmd.append(self.input)
         if self.study.base_config:
             cmd += ["-c", self.study.base_config]
-        cmd += ["-q", "-o", outdir, "--seed", str(self.seed)]
+        cmd += ["-q", "--force", "-o", outdir, "--seed", str(self.seed)]
         sets = [] if self.study.outputs == "full" else list(MINIMAL_OUTPUTS)
         sets += [f"{k}={yaml_value(v)}" for k, v in self.study.fixed.items()]
         sets += [f"{k}={yaml_value(v)}" for k, v in self.settings.items()]

@@ -192,8 +192,10 @@ class Traces(unittest.TestCase):
     def refused(self, name, data, *words):
         r = run(self.trace(name, data), outdir=self.out)
         one_line_error(self, r, name, *words)
-        # Refused before anything ran: no stats.json claims a result.
-        self.assertFalse(os.path.exists(os.path.join(self.out, "stats.json")))
+        # No stats.json claims a result: none when refused before the run, one saying
+        # complete=false when the trace broke during it.
+        if os.path.exists(os.path.join(self.out, "stats.json")):
+            self.assertFalse(read_stats(self.out)["complete"])
 
     def test_truncated_record_data(self):
         self.refused("cut_data.pcap", pcap_bytes(self.good)[:-10], "truncated")
@@ -534,6 +536,16 @@ class Configs(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
 
 
+def staged_size(outdir, name):
+    """Size of `name` in the run's staging folder (the files move into `outdir` when the
+    run ends; docs/evrsim.md, "Run folders"), 0 while it does not exist."""
+    for entry in os.listdir(outdir) if os.path.isdir(outdir) else []:
+        path = os.path.join(outdir, entry, name)
+        if entry.startswith(".evrsim-staging-") and os.path.exists(path):
+            return os.path.getsize(path)
+    return 0
+
+
 def read_stats(outdir):
     with open(os.path.join(outdir, "stats.json")) as f:
         return json.load(f)
@@ -549,9 +561,8 @@ class Interrupted(unittest.TestCase):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             # Wait until the simulation is under way (packets.csv has rows), then stop it.
             deadline = time.monotonic() + 60
-            csv_path = os.path.join(out, "packets.csv")
             while time.monotonic() < deadline:
-                if os.path.exists(csv_path) and os.path.getsize(csv_path) > 100_000:
+                if staged_size(out, "packets.csv") > 100_000:
                     break
                 time.sleep(0.2)
             time.sleep(1.0)
@@ -582,6 +593,12 @@ class Interrupted(unittest.TestCase):
             self.assertLessEqual(delivered_rows, stats["delivered"]["copies"])
             for name in os.listdir(os.path.join(out, "conn")):
                 read_pcap(os.path.join(out, "conn", name))
+            # Everything moved into place: no staging folder, provenance beside the stats.
+            self.assertEqual([e for e in os.listdir(out) if e.startswith(".")], [])
+            self.assertTrue(os.path.exists(os.path.join(out, "provenance.json")))
+
+    def test_sighup(self):
+        self.interrupt(signal.SIGHUP)
 
     def test_sigint(self):
         self.interrupt(signal.SIGINT)

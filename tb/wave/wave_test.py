@@ -259,8 +259,9 @@ def test_window_is_a_slice(evrsim, tmp):
     whole, part = os.path.join(tmp, "whole.vcd"), os.path.join(tmp, "part.vcd")
     lo, hi = 60_000_000, 75_000_000
     for extra in ([], ["--fifo", "lockstep"]):
-        run(evrsim, BASE + extra + ["-o", os.path.join(tmp, "o1"), "--vcd", whole])
-        run(evrsim, BASE + extra + ["-o", os.path.join(tmp, "o2"), "--vcd", part,
+        # --force: the second pass replaces the first pass's run folders.
+        run(evrsim, BASE + extra + ["--force", "-o", os.path.join(tmp, "o1"), "--vcd", whole])
+        run(evrsim, BASE + extra + ["--force", "-o", os.path.join(tmp, "o2"), "--vcd", part,
                                     "--trace-from", "60us", "--trace-to", "75us"])
         w, p = Vcd(whole), Vcd(part)
         stamps = sorted({t for t in w.times + p.times if lo <= t <= hi} | {lo})

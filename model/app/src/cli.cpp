@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "provenance.h"
+
 namespace evr::app {
 
 namespace {
@@ -14,7 +16,8 @@ constexpr const char* description =
     "to OUTDIR.\n";
 
 constexpr const char* footer =
-    "Exit status: 0 success; 1 a checker or lockstep failure; 2 bad input or usage.\n"
+    "Exit status: 0 success; 1 a checker or lockstep failure; 2 bad input, usage or an\n"
+    "output that cannot be written; 128+N stopped by signal N (130 Ctrl-C).\n"
     "TIME takes a unit: 1500cycles, 800ns, 20us, 3ms.\n"
     "Reference: docs/evrsim.md (options, outputs), docs/config.md (every config key).";
 
@@ -23,14 +26,15 @@ constexpr const char* footer =
 cli_parse parse_cli(int argc, const char* const* argv) {
     CLI::App app{description, "evrsim"};
     app.footer(footer);
-    app.set_version_flag("--version", "evrsim 0.1.0");
+    app.set_version_flag("--version", versions_text());
     cli_options o;
 
     app.add_option("trace", o.trace, "Input trace (pcap or pcapng, Ethernet linktype)")
         ->type_name("TRACE.pcap|.pcapng");
     app.add_option("-c,--config", o.config_file, "YAML configuration file")
         ->type_name("CONFIG.yaml");
-    app.add_option("-o,--outdir", o.outdir, "Output folder (created if missing)")
+    app.add_option("-o,--outdir", o.outdir,
+                   "Output folder: new, empty, or an earlier run folder with --force")
         ->type_name("OUTDIR")
         ->capture_default_str();
     app.add_option("--set", o.sets, "Override a config key, e.g. --set sram.size_bytes=1048576")
@@ -61,6 +65,12 @@ cli_parse parse_cli(int argc, const char* const* argv) {
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", o.quiet, "No summary or progress output");
+    app.add_flag("--force", o.force, "Replace the earlier run in OUTDIR (nothing of it survives)");
+    app.add_option("--progress", o.progress_seconds,
+                   "A progress line every SECONDS of wall time, also when stderr is not a "
+                   "terminal (Slurm logs)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.1, 86400.0));
     app.add_flag("--print-config", o.print_config,
                  "Print the effective configuration as YAML and exit");
 
@@ -79,6 +89,7 @@ cli_parse parse_cli(int argc, const char* const* argv) {
         result.exit_status = 2;
         return result;
     }
+    o.argv.assign(argv, argv + argc);
     result.options = std::move(o);
     return result;
 }

@@ -2,8 +2,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,30 +15,45 @@
 #include "evr/check/checker.h"
 #include "evr/common/error.h"
 #include "evr/config/config.h"
+#include "evr/output/run_folder.h"
 #include "evr/output/run_recorder.h"
 #include "evr/output/timeline_sampler.h"
 #include "evr/router/router.h"
+#include "provenance.h"
 #include "run_monitor.h"
+#include "summary.h"
 #include "waveform.h"
 
 namespace evr::app {
 
 namespace {
 
-namespace fs = std::filesystem;
+// The run folder holds only what evrsim writes: a waveform written into it would be
+// mixed into the run's outputs (or be one of them), and an input inside it would be
+// deleted by --force before it is read.
+void check_outside_outdir(const cli_options& opts, const waveform_request& wave) {
+    const auto inside = [&](const std::string& p) {
+        return output::run_folder::contains(opts.outdir, p);
+    };
+    if (wave.wanted && (inside(wave.out_path) || inside(wave.gtkw_path)))
+        throw input_error(std::string(wave.fst ? "--fst" : "--vcd") + ": " + wave.out_path +
+                          " is inside the output folder " + opts.outdir +
+                          ", which holds only the run's own files; write the waveform beside it");
+    if (opts.trace && inside(*opts.trace))
+        throw input_error(
+            file_problem(*opts.trace, "is inside the output folder " + opts.outdir +
+                                          ", which a run replaces; move it out first"));
+    if (!opts.config_file.empty() && inside(opts.config_file))
+        throw input_error(
+            file_problem(opts.config_file, "is inside the output folder " + opts.outdir +
+                                               ", which a run replaces; copy it out first (cp " +
+                                               opts.config_file + " my.yaml)"));
+}
 
-void prepare_outdir(const std::string& outdir) {
-    std::error_code ec;
-    fs::create_directories(fs::path(outdir) / "conn", ec);
-    if (ec)
-        throw input_error(file_problem(outdir, "cannot create output folder: " + ec.message()));
-    const fs::path probe = fs::path(outdir) / ".evrsim-write-test";
-    {
-        std::ofstream f(probe);
-        if (!f)
-            throw input_error(file_problem(outdir, "output folder is not writable"));
-    }
-    fs::remove(probe, ec);
+// stats.json grows with the connections (each with its latency percentiles); measured
+// at about 0.9 KB per connection with the default percentiles, plus 6 KB.
+std::size_t stats_bytes_estimate(std::size_t connections, std::size_t percentiles) {
+    return 8192 + connections * (768 + 96 * percentiles);
 }
 
 // One pcap per connection may be open at once: take the whole descriptor allowance.
@@ -50,47 +63,6 @@ void raise_fd_limit() {
         lim.rlim_cur = lim.rlim_max;
         setrlimit(RLIMIT_NOFILE, &lim);
     }
-}
-
-void write_json(const std::string& path, const nlohmann::json& j) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp);
-        f << j.dump(2) << '\n';
-        if (!f)
-            throw input_error(file_problem(path, "cannot write"));
-    }
-    fs::rename(tmp, path); // readers never see a half-written stats.json
-}
-
-void print_summary(const nlohmann::json& s, const std::string& outdir) {
-    const auto& d = s["dropped"];
-    std::cerr << "evrsim: " << s["input"]["frames"].get<std::uint64_t>() << " frames from "
-              << s["input"]["source"].get<std::string>() << ", policy "
-              << s["config"]["policy"].get<std::string>() << "\n"
-              << "  delivered " << s["delivered"]["frames"].get<std::uint64_t>() << " frames ("
-              << s["delivered"]["copies"].get<std::uint64_t>()
-              << " copies: " << s["delivered"]["paths"]["direct"].get<std::uint64_t>()
-              << " direct, " << s["delivered"]["paths"]["stored"].get<std::uint64_t>()
-              << " stored, " << s["delivered"]["paths"]["assisted"].get<std::uint64_t>()
-              << " assisted)\n"
-              << "  dropped " << d["total"].get<std::uint64_t>();
-    bool first = true;
-    for (auto it = d["by_reason"].begin(); it != d["by_reason"].end(); ++it) {
-        if (it.value().get<std::uint64_t>() == 0)
-            continue;
-        std::cerr << (first ? " (" : ", ") << it.key() << " " << it.value().get<std::uint64_t>();
-        first = false;
-    }
-    std::cerr << (first ? "" : ")") << "\n"
-              << "  latency p50 " << s["latency"]["ns"].value("p50", 0.0) << " ns, p99 "
-              << s["latency"]["ns"].value("p99", 0.0) << " ns\n"
-              << "  simulated " << s["sim"]["time_ns"].get<double>() / 1e6 << " ms in "
-              << s["sim"]["wall_seconds"].get<double>() << " s wall\n";
-    if (s["checker"].contains("pass"))
-        std::cerr << "  checker: " << (s["checker"]["pass"].get<bool>() ? "pass" : "FAIL") << "\n";
-    std::cerr << "  outputs: " << outdir
-              << "/ (stats.json, packets.csv, timeline.csv, conn/*.pcap, dropped.pcap)\n";
 }
 
 core::cycle_t timeline_interval_cycles(const config::config& cfg) {
@@ -114,119 +86,113 @@ output::timeline_levels levels_of(const router::router& top) {
     return l;
 }
 
-// SIGINT/SIGTERM: what was written stays valid and says it is partial. Frames still in
-// flight are neither delivered nor dropped, so packets.csv has no row for them and the
-// checker's verdict would be meaningless: it is skipped, not faked.
-int finish_interrupted(int sig, const config::config& cfg, const prepared_scenario& prep,
-                       const router::router& top, output::run_recorder& recorder,
-                       output::timeline_sampler* timeline, core::cycle_t end_cycle,
-                       std::chrono::steady_clock::time_point wall_start, const cli_options& opts) {
-    const std::uint64_t in_flight = recorder.open_frames();
-    recorder.close();
-    if (timeline)
-        timeline->finish(end_cycle);
-    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
-    run_facts facts(cfg, top, recorder);
-    facts.input_name = prep.input_name;
-    facts.learned = prep.learned;
-    facts.complete = false;
-    facts.incomplete_reason = std::string("interrupted by ") + name + " at cycle " +
+// One simulation from the moment its run folder exists: every way it can end (complete,
+// interrupted, failed) closes the outputs, writes stats.json and moves the folder's files
+// into place, so a harness always finds a stats.json that says how the run ended.
+struct session {
+    const cli_options& opts;
+    const config::config& cfg;
+    const prepared_scenario& prep;
+    output::run_folder& folder;
+    const router::router& top;
+    output::run_recorder& recorder;
+    output::timeline_sampler* timeline;
+    std::chrono::steady_clock::time_point wall_start;
+
+    run_facts facts(core::cycle_t end_cycle) const {
+        run_facts f(cfg, top, recorder);
+        f.input_name = prep.input_name;
+        f.learned = prep.learned;
+        f.sim_cycles = end_cycle;
+        f.wall_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        return f;
+    }
+
+    // Closes the recorder and the timeline (each file cut back to whole records on a
+    // failed disk); returns the first write failure, or "".
+    std::string close_outputs(core::cycle_t end_cycle) {
+        std::string problem = recorder.write_error();
+        const auto keep = [&](auto&& close_one) {
+            try {
+                close_one();
+            } catch (const input_error& e) {
+                if (problem.empty())
+                    problem = e.what();
+            }
+        };
+        keep([&] { recorder.close(); });
+        if (timeline) {
+            keep([&] { timeline->finish(end_cycle); });
+            if (timeline->file_lost())
+                folder.remove("timeline.csv");
+        }
+        return problem;
+    }
+
+    void publish(const nlohmann::json& stats) {
+        folder.write_whole(output::run_folder::stats_name, stats.dump(2) + "\n");
+        folder.publish();
+    }
+
+    // A run that did not finish: stats.json says why, and the exit status tells the kind.
+    int fail(const std::string& kind, const std::string& message, int status,
+             core::cycle_t end_cycle) {
+        const std::string close_problem = close_outputs(end_cycle);
+        run_facts f = facts(end_cycle);
+        f.complete = false;
+        f.incomplete_reason = message;
+        f.failure = {{"kind", kind}, {"cycle", end_cycle}, {"message", message}};
+        if (const auto& r = recorded_failure(); r && r->kind == kind) {
+            f.failure["cycle"] = r->cycle;
+            f.failure["command"] = r->command;
+            f.failure["expected"] = r->expected;
+            f.failure["actual"] = r->actual;
+        }
+        if (!close_problem.empty() && close_problem != message)
+            f.failure["outputs"] = close_problem;
+        f.checker = {{"skipped", "run failed"}};
+        std::string also;
+        try {
+            publish(make_stats(f));
+        } catch (const input_error& e) {
+            also = " (and no stats.json: " + std::string(e.what()) + ")"; // still one line
+        }
+        std::cerr << "evrsim: " << message << also << "\n";
+        return status;
+    }
+
+    // SIGINT/SIGTERM/SIGHUP: what was written stays valid and says it is partial. Frames
+    // still in flight are neither delivered nor dropped, so packets.csv has no row for
+    // them and the checker's verdict would be meaningless: it is skipped, not faked.
+    int interrupted(int sig, core::cycle_t end_cycle) {
+        const std::uint64_t in_flight = recorder.open_frames();
+        const std::string problem = close_outputs(end_cycle);
+        if (!problem.empty())
+            return fail("write_error", problem, exit_bad_input, end_cycle);
+        const char* name = sig == SIGINT    ? "SIGINT"
+                           : sig == SIGTERM ? "SIGTERM"
+                           : sig == SIGHUP  ? "SIGHUP"
+                                            : "a signal";
+        run_facts f = facts(end_cycle);
+        f.complete = false;
+        f.incomplete_reason = std::string("interrupted by ") + name + " at cycle " +
                               std::to_string(end_cycle) + "; " + std::to_string(in_flight) +
                               " frames in flight are not in the outputs";
-    facts.sim_cycles = end_cycle;
-    facts.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    facts.checker = {{"skipped", "run interrupted"}};
-    write_json(opts.outdir + "/stats.json", make_stats(facts));
-    std::cerr << "evrsim: " << facts.incomplete_reason << "; outputs in " << opts.outdir
-              << " cover the frames resolved so far (stats.json: complete=false)\n";
-    return 128 + sig;
-}
+        f.checker = {{"skipped", "run interrupted"}};
+        publish(make_stats(f));
+        std::cerr << "evrsim: " << f.incomplete_reason << "; outputs in " << opts.outdir
+                  << " cover the frames resolved so far (stats.json: complete=false)\n";
+        return 128 + sig;
+    }
 
-} // namespace
-
-int run(const cli_options& opts) {
-    try {
-        const config::config cfg = config::load_config(opts.config_file, effective_sets(opts));
-        if (opts.print_config) {
-            std::cout << config::to_yaml(cfg);
-            return exit_ok;
-        }
-        const waveform_request wave_req = check_waveform_options(opts, cfg);
-
-        prepared_scenario prep = prepare_scenario(cfg, opts.trace);
-        prepare_outdir(opts.outdir);
-        raise_fd_limit();
-        std::signal(SIGXFSZ, SIG_IGN); // a file-size limit becomes a write error, not a kill
-
-        const auto wall_start = std::chrono::steady_clock::now();
-        router::router top("router", cfg, prep.scenario);
-        output::recorder_options ro;
-        ro.outdir = opts.outdir;
-        ro.conn_pcaps = cfg.output.conn_pcaps;
-        ro.dropped_pcap = cfg.output.dropped_pcap;
-        ro.packets_csv = cfg.output.packets_csv;
-        const ingress::adapter* ad = &top.adapter();
-        output::run_recorder recorder(ro, prep.names,
-                                      [ad](core::cycle_t c) { return ad->to_trace_ns(c); });
-        check::checker checker(prep.scenario.connections, prep.scenario.groups,
-                               prep.scenario.default_connection,
-                               cfg.router.ordering == config::ordering_mode::strict
-                                   ? check::ordering_mode::strict
-                                   : check::ordering_mode::connection);
-        // The checker listens first: it must see each input before the recorder's drops.
-        top.add_listener(&checker);
-        top.add_listener(&recorder);
-        top.open_frames = [&recorder]() { return recorder.open_frames(); };
-        std::unique_ptr<output::timeline_sampler> timeline;
-        if (cfg.output.timeline) {
-            timeline = std::make_unique<output::timeline_sampler>(
-                "timeline", top.clock(), timeline_interval_cycles(cfg),
-                opts.outdir + "/timeline.csv", [&top]() { return levels_of(top); });
-            top.add_listener(timeline.get());
-        }
-
-        std::optional<std::uint64_t> expected;
-        if (!opts.trace)
-            expected = cfg.replay.max_packets
-                           ? std::min(cfg.replay.max_packets, cfg.workload.frames)
-                           : cfg.workload.frames;
-        run_monitor monitor(top.clock(), !opts.quiet, expected);
-        top.add_listener(&monitor);
-
-        // Waveform (docs/waveforms.md): nothing is attached unless it is asked for.
-        std::unique_ptr<wave::router_waves> waves;
-        if (wave_req.wanted)
-            waves = start_waveform(wave_req, top, cfg, prep.names);
-        auto close_waves = [&]() {
-            if (!waves)
-                return;
-            const std::string problem = finish_waveform(wave_req, *waves);
-            if (!problem.empty())
-                throw input_error(problem);
-        };
-        try {
-            sc_core::sc_start();
-        } catch (const sc_core::sc_report&) {
-            // A failed run (lockstep divergence, RTL assertion) leaves a waveform that
-            // ends where it stopped.
-            monitor.clear_line();
-            if (waves)
-                finish_waveform(wave_req, *waves);
-            throw;
-        }
-        const core::cycle_t end_cycle = top.clock().now();
-        monitor.clear_line();
-        close_waves();
-        if (const int sig = monitor.interrupted_by())
-            return finish_interrupted(sig, cfg, prep, top, recorder, timeline.get(), end_cycle,
-                                      wall_start, opts);
+    int completed(check::checker& checker, core::cycle_t end_cycle) {
         const std::vector<std::uint64_t> parked_indices = recorder.open_indices();
         const std::uint64_t parked = parked_indices.size();
         recorder.park_open_frames(end_cycle);
-        recorder.close();
-        if (timeline)
-            timeline->finish(end_cycle);
+        const std::string problem = close_outputs(end_cycle);
+        if (!problem.empty())
+            return fail("write_error", problem, exit_bad_input, end_cycle);
 
         // Buffer conservation, judged from the FIFO's own lists.
         const fifo_status& fifo = top.fifo_stats();
@@ -241,19 +207,18 @@ int run(const cli_options& opts) {
         if (fifo_problem.empty() && parked == 0)
             fifo_problem = fifo.check_drained();
 
-        run_facts facts(cfg, top, recorder);
-        facts.input_name = prep.input_name;
-        facts.learned = prep.learned;
-        facts.parked = parked;
-        facts.sim_cycles = end_cycle;
-        facts.wall_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-        facts.checker = check::to_json(verdict);
-        facts.checker["fifo_invariants"] = fifo_problem.empty() ? "ok" : fifo_problem;
+        run_facts f = facts(end_cycle);
+        f.parked = parked;
+        f.checker = check::to_json(verdict);
+        f.checker["fifo_invariants"] = fifo_problem.empty() ? "ok" : fifo_problem;
         const bool pass = verdict.pass && fifo_problem.empty();
-        facts.checker["pass"] = pass;
-        const nlohmann::json stats = make_stats(facts);
-        write_json(opts.outdir + "/stats.json", stats);
+        f.checker["pass"] = pass;
+        if (!pass) {
+            std::string first = verdict.messages.empty() ? fifo_problem : verdict.messages.front();
+            f.failure = {{"kind", "checker"}, {"cycle", end_cycle}, {"message", first}};
+        }
+        const nlohmann::json stats = make_stats(f);
+        publish(stats);
         if (!opts.quiet)
             print_summary(stats, opts.outdir);
         if (!pass) {
@@ -266,22 +231,113 @@ int run(const cli_options& opts) {
             return exit_check_failed;
         }
         return exit_ok;
+    }
+};
+
+// An exception inside an engine (a lockstep mismatch, an RTL assertion, a FIFO protocol
+// error, a trace record that cannot be read) stops sc_start() as a report carrying its
+// text. SystemC wraps it as "uncaught exception: TEXT" plus file and process lines: keep
+// the one line that says what happened.
+std::string report_line(const sc_core::sc_report& e) {
+    std::string msg = e.get_msg() ? e.get_msg() : e.what();
+    const std::string wrapper = "uncaught exception: ";
+    if (msg.rfind(wrapper, 0) == 0)
+        msg.erase(0, wrapper.size());
+    return msg.substr(0, msg.find('\n'));
+}
+
+int simulate(const cli_options& opts, const config::config& cfg, const waveform_request& wave_req,
+             prepared_scenario& prep, output::run_folder& folder) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    router::router top("router", cfg, prep.scenario);
+    output::recorder_options ro;
+    ro.folder = &folder;
+    ro.conn_pcaps = cfg.output.conn_pcaps;
+    ro.dropped_pcap = cfg.output.dropped_pcap;
+    ro.packets_csv = cfg.output.packets_csv;
+    const ingress::adapter* ad = &top.adapter();
+    output::run_recorder recorder(ro, prep.names,
+                                  [ad](core::cycle_t c) { return ad->to_trace_ns(c); });
+    check::checker checker(
+        prep.scenario.connections, prep.scenario.groups, prep.scenario.default_connection,
+        cfg.router.ordering == config::ordering_mode::strict ? check::ordering_mode::strict
+                                                             : check::ordering_mode::connection);
+    // The checker listens first: it must see each input before the recorder's drops.
+    top.add_listener(&checker);
+    top.add_listener(&recorder);
+    top.open_frames = [&recorder]() { return recorder.open_frames(); };
+    std::unique_ptr<output::timeline_sampler> timeline;
+    if (cfg.output.timeline) {
+        timeline = std::make_unique<output::timeline_sampler>(
+            "timeline", top.clock(), timeline_interval_cycles(cfg), folder.create("timeline.csv"),
+            folder.display("timeline.csv"), [&top]() { return levels_of(top); });
+        top.add_listener(timeline.get());
+    }
+
+    std::optional<std::uint64_t> expected;
+    if (!opts.trace)
+        expected = cfg.replay.max_packets ? std::min(cfg.replay.max_packets, cfg.workload.frames)
+                                          : cfg.workload.frames;
+    run_monitor monitor(top.clock(), !opts.quiet, opts.progress_seconds, expected);
+    top.add_listener(&monitor);
+
+    // Waveform (docs/waveforms.md): nothing is attached unless it is asked for.
+    std::unique_ptr<wave::router_waves> waves;
+    if (wave_req.wanted)
+        waves = start_waveform(wave_req, top, cfg, prep.names);
+    session run{opts, cfg, prep, folder, top, recorder, timeline.get(), wall_start};
+    std::optional<std::string> failed;
+    try {
+        sc_core::sc_start();
+    } catch (const sc_core::sc_report& e) {
+        std::string where = e.get_process_name() ? e.get_process_name() : "?";
+        failed = report_line(e) + " (in " + where + ")";
+    }
+    const core::cycle_t end_cycle = top.clock().now();
+    monitor.clear_line();
+    // A failed run leaves a waveform that ends where it stopped.
+    const std::string wave_problem = waves ? finish_waveform(wave_req, *waves) : "";
+    if (failed) {
+        const auto& r = recorded_failure();
+        const bool bad_input = r && r->kind == "bad_input";
+        return run.fail(r ? r->kind : "simulation_error", bad_input ? r->message : *failed,
+                        bad_input ? exit_bad_input : exit_check_failed, end_cycle);
+    }
+    if (!wave_problem.empty())
+        return run.fail("write_error", wave_problem, exit_bad_input, end_cycle);
+    if (const int sig = monitor.interrupted_by())
+        return run.interrupted(sig, end_cycle);
+    return run.completed(checker, end_cycle);
+}
+
+} // namespace
+
+int run(const cli_options& opts) {
+    clear_failure();
+    std::signal(SIGXFSZ, SIG_IGN); // a file-size limit becomes a write error, not a kill
+    try {
+        const config::config cfg = config::load_config(opts.config_file, effective_sets(opts));
+        if (opts.print_config) {
+            std::cout << config::to_yaml(cfg);
+            return exit_ok;
+        }
+        const waveform_request wave_req = check_waveform_options(opts, cfg);
+        check_outside_outdir(opts, wave_req);
+        prepared_scenario prep = prepare_scenario(cfg, opts.trace);
+        // Nothing is touched in the output folder before everything above is checked.
+        output::run_folder folder(opts.outdir, opts.force);
+        folder.write_whole("config.yaml", config::to_yaml(cfg));
+        folder.write_whole("provenance.json", make_provenance(opts, cfg).dump(2) + "\n");
+        // stats.json is what a harness reads first, above all after a failure: its space
+        // is taken now, so a disk that fills during the run cannot also cost the report.
+        folder.reserve(
+            output::run_folder::stats_name,
+            stats_bytes_estimate(prep.names.size(), cfg.output.latency_percentiles.size()));
+        raise_fd_limit();
+        return simulate(opts, cfg, wave_req, prep, folder);
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";
         return exit_bad_input;
-    } catch (const sc_core::sc_report& e) {
-        // An exception inside an engine (a lockstep mismatch, an RTL assertion, a FIFO
-        // protocol error) stops sc_start() as a report carrying its text: a failed run.
-        // SystemC wraps it as "uncaught exception: TEXT" plus file and process lines: keep
-        // the one line that says what happened.
-        std::string msg = e.get_msg() ? e.get_msg() : e.what();
-        const std::string wrapper = "uncaught exception: ";
-        if (msg.rfind(wrapper, 0) == 0)
-            msg.erase(0, wrapper.size());
-        msg = msg.substr(0, msg.find('\n'));
-        std::cerr << "evrsim: " << msg << " (in "
-                  << (e.get_process_name() ? e.get_process_name() : "?") << ")\n";
-        return exit_check_failed;
     }
 }
 

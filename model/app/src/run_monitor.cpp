@@ -5,6 +5,8 @@
 
 #include <systemc>
 
+#include "summary.h"
+
 namespace evr::app {
 
 namespace {
@@ -22,20 +24,26 @@ constexpr std::uint32_t poll_every = 1024;
 } // namespace
 
 run_monitor::run_monitor(const core::clock_domain& clock, bool progress,
+                         std::optional<double> every_seconds,
                          std::optional<std::uint64_t> expected_frames)
-    : m_clock(clock), m_progress(progress && isatty(STDERR_FILENO)), m_expected(expected_frames),
+    : m_clock(clock), m_progress(progress && (every_seconds || isatty(STDERR_FILENO))),
+      m_log_lines(every_seconds.has_value()), m_expected(expected_frames),
       m_start(std::chrono::steady_clock::now()), m_last_print(m_start) {
+    if (every_seconds)
+        m_every = std::chrono::duration<double>(*every_seconds);
     g_signal = 0;
     struct sigaction sa {};
     sa.sa_handler = note_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &m_old_int);
     sigaction(SIGTERM, &sa, &m_old_term);
+    sigaction(SIGHUP, &sa, &m_old_hup); // a closed terminal or `scancel`: stop as cleanly
 }
 
 run_monitor::~run_monitor() {
     sigaction(SIGINT, &m_old_int, nullptr);
     sigaction(SIGTERM, &m_old_term, nullptr);
+    sigaction(SIGHUP, &m_old_hup, nullptr);
 }
 
 int run_monitor::interrupted_by() const {
@@ -59,7 +67,7 @@ void run_monitor::poll() {
     if (!m_progress)
         return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - m_last_print >= std::chrono::milliseconds(500)) {
+    if (now - m_last_print >= m_every) {
         m_last_print = now;
         print_progress();
     }
@@ -67,16 +75,17 @@ void run_monitor::poll() {
 
 void run_monitor::print_progress() {
     const double wall = std::chrono::duration<double>(m_last_print - m_start).count();
-    const double sim_ms = static_cast<double>(m_clock.now()) * m_clock.period_ns() / 1e6;
+    const double sim_ns = static_cast<double>(m_clock.now()) * m_clock.period_ns();
     char pct[32] = "";
     if (m_expected && *m_expected > 0)
         std::snprintf(pct, sizeof pct, " (%.0f%%)",
                       100.0 * static_cast<double>(m_inputs) / static_cast<double>(*m_expected));
-    std::fprintf(stderr, "\revrsim: %llu frames%s, %.3f ms simulated, %.0f frames/s  ",
-                 static_cast<unsigned long long>(m_inputs), pct, sim_ms,
-                 wall > 0 ? static_cast<double>(m_inputs) / wall : 0.0);
+    std::fprintf(stderr, "%sevrsim: %llu frames%s, %s simulated in %s wall, %.0f frames/s%s",
+                 m_log_lines ? "" : "\r", static_cast<unsigned long long>(m_inputs), pct,
+                 human_duration(sim_ns).c_str(), human_duration(wall * 1e9).c_str(),
+                 wall > 0 ? static_cast<double>(m_inputs) / wall : 0.0, m_log_lines ? "\n" : "  ");
     std::fflush(stderr);
-    m_line_shown = true;
+    m_line_shown = !m_log_lines;
 }
 
 void run_monitor::clear_line() {

@@ -1,5 +1,6 @@
-// Watches a run from the frame events: a progress line on stderr (only when stderr is a
-// terminal) and a clean stop on SIGINT/SIGTERM. Both piggyback on frame events rather
+// Watches a run from the frame events: a progress line on stderr (redrawn in place when
+// stderr is a terminal; with --progress SECONDS a new line per interval, for logs) and a
+// clean stop on SIGINT/SIGTERM/SIGHUP. Both piggyback on frame events rather
 // than on a timer process, so they cost nothing while the model is idle and never keep
 // the simulation alive.
 #pragma once
@@ -17,7 +18,9 @@ namespace evr::app {
 class run_monitor : public core::frame_listener {
 public:
     // `expected_frames`: input size when known (built-in workload), for a percentage.
-    run_monitor(const core::clock_domain& clock, bool progress,
+    // `every_seconds`: a line per interval on any stderr; unset, a redrawn line on a
+    // terminal only. `progress` false: no progress at all.
+    run_monitor(const core::clock_domain& clock, bool progress, std::optional<double> every_seconds,
                 std::optional<std::uint64_t> expected_frames);
     ~run_monitor() override;
 
@@ -37,6 +40,8 @@ private:
 
     const core::clock_domain& m_clock;
     bool m_progress;
+    bool m_log_lines = false; // a new line per report, not one redrawn line
+    std::chrono::duration<double> m_every{0.5};
     std::optional<std::uint64_t> m_expected;
     std::uint64_t m_inputs = 0;
     std::uint32_t m_events = 0;
@@ -46,6 +51,7 @@ private:
     std::chrono::steady_clock::time_point m_last_print;
     struct sigaction m_old_int {};
     struct sigaction m_old_term {};
+    struct sigaction m_old_hup {};
 };
 
 } // namespace evr::app

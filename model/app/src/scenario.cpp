@@ -17,8 +17,14 @@ public:
     explicit trace_source(const std::string& path) : m_reader(path) {}
     bool next(ingress::source_frame& f) override {
         trace::record r;
-        if (!m_reader.next(r))
-            return false;
+        try {
+            if (!m_reader.next(r))
+                return false;
+        } catch (const input_error& e) {
+            // Read inside the adapter's process: what reaches evrsim is an sc_report.
+            record_failure({"bad_input", 0, "", "", "", e.what()});
+            throw;
+        }
         f.ts_ns = r.ts_ns;
         f.cap_len = r.cap_len;
         f.orig_len = r.orig_len;

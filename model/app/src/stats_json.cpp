@@ -1,6 +1,7 @@
 #include "evr/app/stats_json.h"
 
 #include "evr/core/drop_reason.h"
+#include "provenance.h"
 
 namespace evr::app {
 
@@ -40,12 +41,16 @@ nlohmann::json make_stats(const run_facts& f) {
     j["complete"] = f.complete;
     if (!f.complete)
         j["incomplete_reason"] = f.incomplete_reason;
+    if (!f.failure.is_null())
+        j["failure"] = f.failure;
+    j["evrsim"] = evrsim_version(); // the rest of how the run was made: provenance.json
     j["input"] = {{"source", f.input_name},
                   {"frames", rec.input_frames()},
                   {"bytes", rec.input_bytes()},
                   {"connections_learned", f.learned},
                   {"clamped_timestamps", r.adapter().stats().clamped_timestamps},
-                  {"shortened_gaps", r.adapter().stats().shortened_gaps}};
+                  {"shortened_gaps", r.adapter().stats().shortened_gaps},
+                  {"sliced_records", rec.sliced_inputs()}};
     j["config"] = {{"policy", config::to_string(f.cfg.router.policy)},
                    {"ordering", config::to_string(f.cfg.router.ordering)},
                    {"fifo", config::to_string(f.cfg.fifo.backend)},

@@ -24,6 +24,26 @@ std::string input_error::one_line(const std::string& text) {
     return out;
 }
 
+namespace {
+std::optional<run_failure>& failure_slot() {
+    static std::optional<run_failure> slot;
+    return slot;
+}
+} // namespace
+
+void record_failure(run_failure failure) {
+    if (!failure_slot())
+        failure_slot() = std::move(failure);
+}
+
+const std::optional<run_failure>& recorded_failure() {
+    return failure_slot();
+}
+
+void clear_failure() {
+    failure_slot().reset();
+}
+
 std::string file_problem(const std::string& file, const std::string& problem) {
     return file + ": " + problem;
 }

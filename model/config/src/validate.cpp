@@ -77,6 +77,8 @@ private:
                      ") exceeds sram.size_bytes (" + std::to_string(s.size_bytes) + ")");
     }
 
+    static constexpr std::size_t max_name_bytes = 250;
+
     static bool valid_name(const std::string& name) {
         if (name.empty() || name == "." || name == "..")
             return false;
@@ -103,6 +105,12 @@ private:
                 fail(join(path, "name"), "\"" + con.name +
                                              "\" is not a valid name (use A-Z a-z 0-9 _ . -; "
                                              "it becomes the file name conn/<name>.pcap)");
+            // NAME_MAX is 255 bytes on every Linux file system; ".pcap" takes 5.
+            if (con.name.size() > max_name_bytes)
+                fail(join(path, "name"), "is " + std::to_string(con.name.size()) +
+                                             " characters; at most " +
+                                             std::to_string(max_name_bytes) +
+                                             " (it becomes the file name conn/<name>.pcap)");
             if (con.name == "drop")
                 fail(join(path, "name"),
                      "\"drop\" is reserved (lookup.unknown_unicast: drop means no connection)");

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "evr/common/error.h"
+
 namespace evr {
 
 namespace {
@@ -32,8 +34,10 @@ uint64_t lockstep_fifo_backend::execute(fifo_cmd& cmd, uint64_t issue_cycle) {
     try {
         actual_cycle = m_rtl.execute(actual, issue_cycle);
     } catch (const rtl_assertion_error& e) {
-        throw lockstep_mismatch("lockstep: " + std::string(e.what()) + "; command " +
-                                to_string(cmd) + " (reference)");
+        const std::string msg =
+            "lockstep: " + std::string(e.what()) + "; command " + to_string(cmd) + " (reference)";
+        record_failure({"rtl_assertion", issue_cycle, to_string(cmd), to_string(cmd.rsp), "", msg});
+        throw lockstep_mismatch(msg);
     }
     ++m_commands;
     if (m_commands == m_fault_at)
@@ -45,6 +49,9 @@ uint64_t lockstep_fifo_backend::execute(fifo_cmd& cmd, uint64_t issue_cycle) {
        << cmd.queue << " buffer " << cmd.buffer << " | expected (tlm) " << to_string(cmd.rsp)
        << " @" << expected_cycle << " | actual (rtl) " << to_string(actual.rsp) << " @"
        << actual_cycle;
+    record_failure({"lockstep_mismatch", issue_cycle, to_string(cmd),
+                    to_string(cmd.rsp) + " @" + std::to_string(expected_cycle),
+                    to_string(actual.rsp) + " @" + std::to_string(actual_cycle), os.str()});
     throw lockstep_mismatch(os.str());
 }
 

@@ -5,7 +5,8 @@
 #include <systemc>
 
 #include "evr/common/error.h"
-#include "text_output.h"
+#include "evr/output/run_folder.h"
+#include "evr/output/text_file.h"
 
 namespace evr::output {
 
@@ -27,20 +28,17 @@ run_recorder::run_recorder(const recorder_options& opts, std::vector<std::string
       m_conn_pcaps(m_names.size()), m_conns(m_names.size()) {
     if (m_opts.conn_pcaps)
         m_stage_bytes.reserve(stage_capacity); // pages untouched until records arrive
+    run_folder* f = m_opts.folder;
     if (m_opts.dropped_pcap) {
-        m_dropped_pcap = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/dropped.pcap");
-        const std::string csv = m_opts.outdir + "/dropped.csv";
-        m_dropped_csv.open(csv);
-        if (!m_dropped_csv)
-            throw input_error(file_problem(csv, "cannot create"));
-        m_dropped_csv << "record,index,connection,reason,cycle\n";
+        m_dropped_pcap = std::make_unique<trace::pcap_writer>(f->create("dropped.pcap"),
+                                                              f->display("dropped.pcap"));
+        m_dropped_csv.open(f->create("dropped.csv"), f->display("dropped.csv"));
+        m_dropped_csv.write("record,index,connection,reason,cycle\n");
     }
     if (m_opts.packets_csv) {
-        const std::string csv = m_opts.outdir + "/packets.csv";
-        m_packets_csv.open(csv);
-        if (!m_packets_csv)
-            throw input_error(file_problem(csv, "cannot create"));
-        m_packets_csv << "index,ts_ns,orig_len,cap_len,ingress_cycle,copies,delivered,outcome\n";
+        m_packets_csv.open(f->create("packets.csv"), f->display("packets.csv"));
+        m_packets_csv.write(
+            "index,ts_ns,orig_len,cap_len,ingress_cycle,copies,delivered,outcome\n");
     }
 }
 
@@ -56,13 +54,33 @@ void run_recorder::close() {
         return;
     m_closed = true;
     guarded([&] { write_staged(); });
-    for (auto& w : m_conn_pcaps)
-        if (w)
-            w->close();
+    // Every file is closed (and cut back, on a failed disk) even after the first failure:
+    // stopping at it would leave the others to their destructors, which flush whatever
+    // stdio still holds, part of a record included.
+    auto keep_first = [&](auto&& close_one) {
+        try {
+            close_one();
+        } catch (const input_error& e) {
+            if (m_write_error.empty())
+                m_write_error = e.what();
+        }
+    };
+    auto close_pcap = [&](trace::pcap_writer& w, auto remove) {
+        keep_first([&] { w.close(); });
+        if (w.header_lost())
+            remove(); // not even a pcap header: no file rather than an invalid one
+    };
+    for (std::uint32_t k = 0; k < m_conn_pcaps.size(); ++k)
+        if (m_conn_pcaps[k])
+            close_pcap(*m_conn_pcaps[k], [&] { m_opts.folder->remove_conn(m_names[k] + ".pcap"); });
     if (m_dropped_pcap)
-        m_dropped_pcap->close();
-    close_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
-    close_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");
+        close_pcap(*m_dropped_pcap, [&] { m_opts.folder->remove("dropped.pcap"); });
+    for (auto [t, name] :
+         {std::pair{&m_dropped_csv, "dropped.csv"}, std::pair{&m_packets_csv, "packets.csv"}}) {
+        keep_first([&] { t->close(); });
+        if (t->header_lost())
+            m_opts.folder->remove(name);
+    }
     if (!m_write_error.empty())
         throw input_error(m_write_error); // evrsim: one line, exit 2
 }
@@ -77,7 +95,9 @@ trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
         constexpr std::size_t budget = std::size_t{4} << 20;
         const std::size_t bytes = std::clamp<std::size_t>(budget / m_names.size(), 4096,
                                                           trace::pcap_writer::default_buffer_bytes);
-        w = std::make_unique<trace::pcap_writer>(m_opts.outdir + "/conn/" + m_names[conn] + ".pcap",
+        const std::string file = m_names[conn] + ".pcap";
+        w = std::make_unique<trace::pcap_writer>(m_opts.folder->create_conn(file),
+                                                 m_opts.folder->display_conn(file),
                                                  trace::pcap_writer::default_snaplen, bytes);
     }
     return *w;
@@ -86,6 +106,7 @@ trace::pcap_writer& run_recorder::conn_writer(std::uint32_t conn) {
 void run_recorder::on_input(const core::frame_slot& f) {
     ++m_input;
     m_input_bytes += f.orig_len;
+    m_sliced += f.cap_len < f.orig_len;
     frame_row& row = m_open.insert(f.index, {});
     row.ts_ns = f.ts_ns;
     row.arrival = f.arrival;
@@ -178,8 +199,7 @@ void run_recorder::on_dropped(const core::copy_view& c, core::drop_reason reason
             r += ',';
             append_uint(r, c.cycle);
             r += '\n';
-            m_dropped_csv.write(r.data(), static_cast<std::streamsize>(r.size()));
-            check_text_output(m_dropped_csv, m_opts.outdir + "/dropped.csv");
+            m_dropped_csv.write(r);
         });
     }
     frame_row* row = m_open.find(c.index);
@@ -246,8 +266,7 @@ void run_recorder::resolve(std::uint64_t index, frame_row& row, std::uint32_t co
                 append_outcome(r, o);
             }
             r += '\n';
-            m_packets_csv.write(r.data(), static_cast<std::streamsize>(r.size()));
-            check_text_output(m_packets_csv, m_opts.outdir + "/packets.csv");
+            m_packets_csv.write(r);
         });
     }
     m_open.erase(index);

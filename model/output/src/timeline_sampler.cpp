@@ -1,20 +1,18 @@
 #include "evr/output/timeline_sampler.h"
 
 #include "evr/common/error.h"
-#include "text_output.h"
+#include "evr/output/text_file.h"
 
 namespace evr::output {
 
 timeline_sampler::timeline_sampler(sc_core::sc_module_name name, const core::clock_domain& clock,
-                                   core::cycle_t interval_cycles, const std::string& path,
+                                   core::cycle_t interval_cycles, int fd, const std::string& shown,
                                    std::function<timeline_levels()> read_levels)
     : sc_module(name), m_clock(clock), m_interval(interval_cycles ? interval_cycles : 1),
-      m_path(path), m_read_levels(std::move(read_levels)), m_out(path) {
-    if (!m_out)
-        throw input_error(file_problem(path, "cannot create"));
-    m_out << "time_ns,cycle,interval_ns,input_frames,delivered_copies,direct,stored,assisted,"
-             "dropped,fifo_buffers,fifo_indirect,queued_numbered,queued_special,footprint_bytes,"
-             "rx_buffer_bytes,stalled_vms\n";
+      m_read_levels(std::move(read_levels)), m_out(fd, shown) {
+    m_out.write("time_ns,cycle,interval_ns,input_frames,delivered_copies,direct,stored,assisted,"
+                "dropped,fifo_buffers,fifo_indirect,queued_numbered,queued_special,footprint_bytes,"
+                "rx_buffer_bytes,stalled_vms\n");
     SC_METHOD(sample);
     sensitive << m_wake;
     dont_initialize();
@@ -81,14 +79,19 @@ void timeline_sampler::write_row(core::cycle_t cycle, const timeline_levels& l) 
         return;
     const core::cycle_t start =
         cycle > m_interval ? std::max(cycle - m_interval, m_last_row_cycle) : m_last_row_cycle;
-    m_out << m_clock.to_ns(cycle) << ',' << cycle << ',' << m_clock.to_ns(cycle - start) << ','
-          << m_counts.input << ',' << m_counts.delivered << ',' << m_counts.direct << ','
-          << m_counts.stored << ',' << m_counts.assisted << ',' << m_counts.dropped << ','
-          << l.fifo_buffers << ',' << l.fifo_indirect << ',' << l.queued_numbered << ','
-          << l.queued_special << ',' << l.footprint_bytes << ',' << l.rx_buffer_bytes << ','
-          << l.stalled_vms << '\n';
+    std::string& r = m_line;
+    r.clear();
+    for (std::uint64_t v :
+         {m_clock.to_ns(cycle), cycle, m_clock.to_ns(cycle - start), m_counts.input,
+          m_counts.delivered, m_counts.direct, m_counts.stored, m_counts.assisted, m_counts.dropped,
+          l.fifo_buffers, l.fifo_indirect, l.queued_numbered, l.queued_special, l.footprint_bytes,
+          l.rx_buffer_bytes, std::uint64_t{l.stalled_vms}}) {
+        append_uint(r, v);
+        r += ',';
+    }
+    r.back() = '\n';
     try {
-        check_text_output(m_out, m_path);
+        m_out.write(r);
     } catch (const input_error& e) {
         m_error = e.what();
         sc_core::sc_stop();
@@ -109,7 +112,13 @@ void timeline_sampler::finish(core::cycle_t end_cycle) {
     }
     m_wake.cancel();
     m_closed = true;
-    close_text_output(m_out, m_path);
+    if (m_error.empty()) {
+        try {
+            m_out.close();
+        } catch (const input_error& e) {
+            m_error = e.what();
+        }
+    }
     if (!m_error.empty())
         throw input_error(m_error);
 }

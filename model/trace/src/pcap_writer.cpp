@@ -57,6 +57,7 @@ struct pcap_writer::state {
     mark durable;
     std::deque<mark> pending;
     std::string error; // set once a write failed; later calls rethrow it
+    bool header_lost = false;
 
     ~state() { release(); }
 
@@ -97,6 +98,7 @@ struct pcap_writer::state {
         if (!whole && on_disk >= 0) {
             whole = ::ftruncate(fd, static_cast<off_t>(keep.offset)) == 0;
         }
+        header_lost = keep.offset < file_header_bytes;
         release();
         error = file_problem(
             path,
@@ -118,17 +120,33 @@ struct pcap_writer::state {
 
 pcap_writer::pcap_writer(const std::string& path, uint32_t snaplen, size_t buffer_bytes)
     : m_state(std::make_unique<state>()) {
+    m_state->path = path;
+    // Open the FILE ourselves (pcap_dump_fopen, not pcap_dump_open): errno is then ours to
+    // report, and the buffer can be set before the first I/O as setvbuf requires.
+    m_state->file = std::fopen(path.c_str(), "wb");
+    if (m_state->file == nullptr) {
+        m_state->fail_open(open_problem(errno));
+    }
+    start(snaplen, buffer_bytes);
+}
+
+pcap_writer::pcap_writer(int fd, const std::string& path, uint32_t snaplen, size_t buffer_bytes)
+    : m_state(std::make_unique<state>()) {
+    m_state->path = path;
+    m_state->file = ::fdopen(fd, "wb");
+    if (m_state->file == nullptr) {
+        const int err = errno;
+        ::close(fd);
+        m_state->fail_open(open_problem(err));
+    }
+    start(snaplen, buffer_bytes);
+}
+
+void pcap_writer::start(uint32_t snaplen, size_t buffer_bytes) {
     state& s = *m_state;
-    s.path = path;
     s.snaplen = snaplen == 0 ? default_snaplen : snaplen;
     s.buffer_bytes = std::max(buffer_bytes, min_buffer_bytes);
     s.buffer.reset(new char[s.buffer_bytes]);
-    // Open the FILE ourselves (pcap_dump_fopen, not pcap_dump_open): errno is then ours to
-    // report, and the buffer can be set before the first I/O as setvbuf requires.
-    s.file = std::fopen(path.c_str(), "wb");
-    if (s.file == nullptr) {
-        s.fail_open(open_problem(errno));
-    }
     std::setvbuf(s.file, s.buffer.get(), _IOFBF, s.buffer_bytes);
     // A dead handle opens no descriptor; nano precision makes pcap_dump write the
     // nanosecond magic and take pcap_pkthdr::ts.tv_usec as nanoseconds.
@@ -139,7 +157,7 @@ pcap_writer::pcap_writer(const std::string& path, uint32_t snaplen, size_t buffe
     }
     s.dumper = pcap_dump_fopen(s.dead, s.file);
     if (s.dumper == nullptr) {
-        s.fail_open("cannot create: " + detail::clean_pcap_message(pcap_geterr(s.dead), path));
+        s.fail_open("cannot create: " + detail::clean_pcap_message(pcap_geterr(s.dead), s.path));
     }
     s.logical_bytes = file_header_bytes;
     s.pending.push_back({file_header_bytes, 0});
@@ -244,6 +262,9 @@ bool pcap_writer::is_open() const {
 }
 uint64_t pcap_writer::records() const {
     return m_state->records;
+}
+bool pcap_writer::header_lost() const {
+    return m_state->header_lost;
 }
 uint32_t pcap_writer::snaplen() const {
     return m_state->snaplen;

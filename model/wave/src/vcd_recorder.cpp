@@ -113,11 +113,14 @@ vcd_recorder::vcd_recorder(std::string path, window w)
         throw std::runtime_error(m_path + ": cannot write the waveform");
 }
 
+// The temporary files go whatever happened: also after a close() that failed (a full
+// disk, --vcd /dev/full), which used to leave FILE.body.tmp behind.
 vcd_recorder::~vcd_recorder() {
-    if (!m_closed) {
+    if (m_body.is_open())
         m_body.close();
-        std::remove(m_body_path.c_str());
-    }
+    std::remove(m_body_path.c_str());
+    for (const merged& m : m_merges)
+        std::remove(m.path.c_str());
 }
 
 std::uint32_t vcd_recorder::add(const std::string& scope, const std::string& name, unsigned width,

@@ -153,7 +153,6 @@ void simulate(fault kind) {
     app::prepared_scenario prep = app::prepare_scenario(cfg, std::nullopt);
     router::router top("router", cfg, prep.scenario);
     output::recorder_options ro;
-    ro.outdir = EVR_BINARY_DIR;
     ro.conn_pcaps = ro.dropped_pcap = ro.packets_csv = false;
     output::run_recorder recorder(ro, prep.names, [](core::cycle_t c) { return c; });
     check::checker checker(prep.scenario.connections, prep.scenario.groups,

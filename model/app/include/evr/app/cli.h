@@ -22,8 +22,11 @@ struct cli_options {
     std::optional<std::string> trace_to;
     std::optional<std::uint64_t> seed;
     std::optional<std::uint64_t> max_packets;
+    std::optional<double> progress_seconds; // --progress: a line per interval, any stderr
     bool quiet = false;
     bool print_config = false;
+    bool force = false;            // replace an earlier run folder
+    std::vector<std::string> argv; // the command line as given, for provenance.json
 };
 
 // Result of parsing: either options to run with, or an exit status to leave with

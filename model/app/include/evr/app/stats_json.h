@@ -22,6 +22,7 @@ struct run_facts {
     std::string incomplete_reason;
     std::uint64_t parked = 0;
     nlohmann::json checker;
+    nlohmann::json failure; // null, or what stopped the run (kind, cycle, command, ...)
     std::uint64_t sim_cycles = 0;
     double wall_seconds = 0;
 };

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,12 +15,15 @@
 #include "evr/core/drop_reason.h"
 #include "evr/core/frame_events.h"
 #include "evr/output/latency_histogram.h"
+#include "evr/output/text_file.h"
 #include "evr/trace/pcap_writer.h"
 
 namespace evr::output {
 
+class run_folder;
+
 struct recorder_options {
-    std::string outdir;
+    run_folder* folder = nullptr; // where the files go; may be null when every file is off
     bool conn_pcaps = true;
     bool dropped_pcap = true;
     bool packets_csv = true;
@@ -47,8 +49,9 @@ public:
     void on_delivered(const core::copy_view& copy, core::path_kind path) override;
     void on_dropped(const core::copy_view& copy, core::drop_reason reason) override;
 
-    // Flushes and closes every file; call once at the end (also on interruption). Throws
-    // evr::input_error when a write failed (write_error()).
+    // Flushes and closes every file, each cut back to its last whole record or row when
+    // the disk failed it; call once at the end (also on interruption). Throws
+    // evr::input_error with the first failure (write_error()).
     void close();
 
     // The first failed write of an output (disk full, file-size limit), as a one-line
@@ -61,6 +64,7 @@ public:
 
     std::uint64_t input_frames() const { return m_input; }
     std::uint64_t input_bytes() const { return m_input_bytes; }
+    std::uint64_t sliced_inputs() const { return m_sliced; } // captured shorter than on the wire
     std::uint64_t open_frames() const { return m_open.size(); }
     std::uint64_t delivered_copies() const { return m_delivered; }
     std::uint64_t delivered_frames() const { return m_frames_delivered; }
@@ -133,8 +137,8 @@ private:
     std::vector<std::uint32_t> m_stage_order; // scratch: staged records by connection
     std::vector<std::uint32_t> m_stage_start; // scratch: first of each connection's run
     std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
-    std::ofstream m_dropped_csv;
-    std::ofstream m_packets_csv;
+    text_file m_dropped_csv;
+    text_file m_packets_csv;
     std::string m_write_error;
     std::string m_line; // scratch for one CSV row
     std::vector<connection_totals> m_conns;
@@ -143,6 +147,7 @@ private:
     std::array<std::uint64_t, 3> m_paths{};
     std::uint64_t m_input = 0;
     std::uint64_t m_input_bytes = 0;
+    std::uint64_t m_sliced = 0;
     std::uint64_t m_delivered = 0;
     std::uint64_t m_frames_delivered = 0;
     std::uint64_t m_dropped = 0;

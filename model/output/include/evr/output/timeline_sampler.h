@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <string>
 
@@ -14,6 +13,7 @@
 
 #include "evr/core/cycles.h"
 #include "evr/core/frame_events.h"
+#include "evr/output/text_file.h"
 
 namespace evr::output {
 
@@ -39,9 +39,10 @@ struct timeline_levels {
 class timeline_sampler : public sc_core::sc_module, public core::frame_listener {
 public:
     SC_HAS_PROCESS(timeline_sampler);
-    // Throws evr::input_error naming `path` when it cannot be written.
+    // Writes to `fd` (taken over; `shown` names the file in messages). Throws
+    // evr::input_error when the header cannot be written.
     timeline_sampler(sc_core::sc_module_name name, const core::clock_domain& clock,
-                     core::cycle_t interval_cycles, const std::string& path,
+                     core::cycle_t interval_cycles, int fd, const std::string& shown,
                      std::function<timeline_levels()> read_levels);
 
     void on_input(const core::frame_slot& frame) override;
@@ -53,6 +54,8 @@ public:
     // closes the file. Safe to call more than once.
     void finish(core::cycle_t end_cycle);
     std::uint64_t rows() const { return m_rows; }
+    // After finish() failed: the file lost even its header row; remove it.
+    bool file_lost() const { return m_out.header_lost(); }
 
 private:
     struct counts {
@@ -71,12 +74,12 @@ private:
 
     const core::clock_domain& m_clock;
     core::cycle_t m_interval;
-    std::string m_path;
     // The first failed write (disk full): later rows are skipped, finish() throws it.
     // Not thrown from the SC_METHOD itself, which would reach evrsim as an sc_report.
     std::string m_error;
     std::function<timeline_levels()> m_read_levels;
-    std::ofstream m_out;
+    text_file m_out;
+    std::string m_line; // scratch for one row
     counts m_counts;
     timeline_levels m_last;
     core::cycle_t m_last_row_cycle = 0;

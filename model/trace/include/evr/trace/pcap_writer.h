@@ -25,6 +25,10 @@ public:
 
     explicit pcap_writer(const std::string& path, uint32_t snaplen = default_snaplen,
                          size_t buffer_bytes = default_buffer_bytes);
+    // Writes to an open descriptor (taken over, even when this throws); `path` only names
+    // the file in messages. A descriptor opened O_RDWR lets a failed file be cut back.
+    pcap_writer(int fd, const std::string& path, uint32_t snaplen = default_snaplen,
+                size_t buffer_bytes = default_buffer_bytes);
     // Closes the file. Errors found at that point cannot be thrown from a destructor and are
     // lost: call close() to see them.
     ~pcap_writer();
@@ -43,11 +47,15 @@ public:
     void close(); // idempotent; throws if the final flush fails
     bool is_open() const;
     uint64_t records() const; // records written so far
+    // After a write error: not even the file header reached the disk, so the file (now
+    // empty) is not a pcap and the caller should remove it.
+    bool header_lost() const;
     uint32_t snaplen() const;
     const std::string& path() const;
 
 private:
     struct state;
+    void start(uint32_t snaplen, size_t buffer_bytes); // the header, once the FILE is open
     std::unique_ptr<state> m_state;
 };
 
