@@ -15,12 +15,13 @@
 #include "evr/core/drop_reason.h"
 #include "evr/core/frame_events.h"
 #include "evr/output/latency_histogram.h"
-#include "evr/output/text_file.h"
-#include "evr/trace/pcap_writer.h"
+#include "evr/output/output_records.h"
 
 namespace evr::output {
 
 class run_folder;
+class record_writer;
+class write_behind;
 
 struct recorder_options {
     run_folder* folder = nullptr; // where the files go; may be null when every file is off
@@ -55,11 +56,10 @@ public:
     void close();
 
     // The first failed write of an output (disk full, file-size limit), as a one-line
-    // error; empty while all is well. On that failure the recorder stops writing files
-    // (what was written stays valid: whole pcap records, whole CSV rows) and calls
-    // sc_stop(): the run cannot produce its outputs, and close() reports it. Caught
-    // here because an exception thrown inside an SC_THREAD reaches sc_start()'s caller
-    // only as a multi-line sc_report, not as the input_error it was.
+    // error; empty while all is well. The writer thread finds it; the recorder sees it at
+    // its next record, stops handing records over (what was written stays valid: whole
+    // pcap records, whole CSV rows) and calls sc_stop(): the run cannot produce its
+    // outputs, and close() reports it.
     const std::string& write_error() const { return m_write_error; }
 
     std::uint64_t input_frames() const { return m_input; }
@@ -80,16 +80,7 @@ public:
     void park_open_frames(core::cycle_t cycle);
 
 private:
-    // What became of one copy, kept in binary until the row is written: a frame stays
-    // open while any copy waits behind a stalled VM, and the formatted text (about 24
-    // bytes a copy, with a string's growth slack) made peak memory grow with run length.
-    struct outcome {
-        static constexpr std::uint32_t whole_frame = 0xffffff; // "*": every pending copy
-        static constexpr std::uint8_t dropped_flag = 0x80;     // kind: reason, not path
-        std::uint32_t conn_kind = 0; // connection (< 2^20, fifo.max_connections) << 8 | kind
-        std::uint32_t cycle_lo = 0;  // two halves: 12 bytes a copy, not 16
-        std::uint32_t cycle_hi = 0;
-    };
+    using outcome = detail::outcome;
     struct frame_row {
         std::uint64_t ts_ns = 0;
         core::cycle_t arrival = 0;
@@ -103,44 +94,21 @@ private:
         std::vector<outcome> more; // the rest, reserved to the copy count at fan-out
     };
 
-    // Deliveries for the connection pcaps are staged in one buffer in arrival order and
-    // written a connection at a time when it fills: appending each record to one of a
-    // thousand stdio buffers as it came touched memory all over the place, and cost more
-    // than simulating the frame.
-    struct staged_record {
-        std::uint32_t conn;
-        std::uint32_t cap_len;
-        std::uint32_t orig_len;
-        std::size_t offset; // into m_stage_bytes
-        std::uint64_t ts_ns;
-    };
-    static constexpr std::size_t stage_capacity = std::size_t{2} << 20;
-    void stage(std::uint32_t conn, std::uint64_t ts_ns, const std::uint8_t* data,
-               std::uint32_t cap_len, std::uint32_t orig_len);
-    void write_staged();
-
     void add_outcome(frame_row& row, std::uint32_t conn, std::uint8_t kind, core::cycle_t cycle);
-    void append_outcome(std::string& line, const outcome& o) const;
     void resolve(std::uint64_t index, frame_row& row, std::uint32_t copies);
-    // Runs `write` unless a write already failed; records its input_error and stops.
-    template <typename F>
-    void guarded(F&& write);
-    trace::pcap_writer& conn_writer(std::uint32_t conn);
+    // Room for a record for the writer thread, or null once a write failed (then the
+    // failure is kept in m_write_error and the simulation is stopped).
+    std::uint8_t* emit(std::size_t bytes);
 
     recorder_options m_opts;
     std::vector<std::string> m_names;
     std::function<std::uint64_t(core::cycle_t)> m_to_trace_ns;
     frame_table<frame_row> m_open;
-    std::vector<std::unique_ptr<trace::pcap_writer>> m_conn_pcaps;
-    std::vector<std::uint8_t> m_stage_bytes;
-    std::vector<staged_record> m_staged;
-    std::vector<std::uint32_t> m_stage_order; // scratch: staged records by connection
-    std::vector<std::uint32_t> m_stage_start; // scratch: first of each connection's run
-    std::unique_ptr<trace::pcap_writer> m_dropped_pcap;
-    text_file m_dropped_csv;
-    text_file m_packets_csv;
+    // Formatting and writing happen on a writer thread (docs/components/output.md): the
+    // model only copies each record into write_behind's blocks.
+    std::unique_ptr<record_writer> m_writer;
+    std::unique_ptr<write_behind> m_queue;
     std::string m_write_error;
-    std::string m_line; // scratch for one CSV row
     std::vector<connection_totals> m_conns;
     latency_histogram m_latency;
     std::array<std::uint64_t, core::drop_reason_count> m_drops{};
