@@ -1,6 +1,7 @@
 #include "evr/app/scenario.h"
 
 #include <cmath>
+#include <sys/stat.h>
 
 #include "evr/common/error.h"
 #include "evr/host/vm_farm.h"
@@ -116,6 +117,13 @@ prepared_scenario prepare_scenario(const config::config& cfg,
 
     if (trace_path) {
         p.input_name = *trace_path;
+        struct stat st {};
+        if (cfg.connections.empty() && ::stat(trace_path->c_str(), &st) == 0 &&
+            !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+            throw input_error(file_problem(
+                *trace_path, "is a pipe or device, read once; learning the connections (none "
+                             "are configured) reads the trace twice: save it to a file first, "
+                             "or configure connections"));
         p.source = std::make_unique<trace_source>(*trace_path); // opens and checks it now
         if (cfg.connections.empty()) {
             // Learn mode: a first streaming pass fixes the table before simulation.

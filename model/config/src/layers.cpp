@@ -9,8 +9,10 @@
 
 #include "detail.h"
 #include "evr/common/error.h"
+#include "evr/common/input_file.h"
 #include "evr/config/schema.h"
 #include "suggest.h"
+#include "yaml_bounds.h"
 
 namespace evr::config::detail {
 namespace {
@@ -117,16 +119,11 @@ YAML::Node default_tree() {
 
 void merge_file(YAML::Node& root, const std::string& file, origin_map& origins) {
     std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        throw input_error(file_problem(file, "is a directory, expected a YAML file"));
-    std::ifstream in(file);
-    if (!in)
-        throw input_error(file_problem(file, std::string("cannot open: ") + std::strerror(errno)));
-    std::ostringstream text;
-    text << in.rdbuf();
+    const std::string text = read_input_file(file, "configuration", max_config_bytes);
+    check_yaml_bounds(text, file);
     YAML::Node doc;
     try {
-        doc = YAML::Load(text.str());
+        doc = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw input_error(syntax_error(file, e));
     }
@@ -169,12 +166,15 @@ void apply_set(YAML::Node& root, const std::string& argument, origin_map& origin
     if (!known_pattern(pattern_of(path)))
         throw input_error(where + ": unknown key" + did_you_mean(suggest_key(path)));
 
+    check_yaml_bounds(text, where);
     YAML::Node value;
     try {
         value = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw input_error(where + ": YAML syntax error in the value: " + e.msg);
     }
+    // As in a file: a flow map given twice the same key is a mistake, not a choice.
+    check_duplicate_keys(value, where, path);
 
     YAML::Node node = root;
     std::string at;

@@ -1,8 +1,8 @@
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
 
 #include "evr/common/error.h"
+#include "evr/common/input_file.h"
 #include "evr/host/vm_farm.h"
 
 namespace evr::host {
@@ -10,9 +10,9 @@ namespace evr::host {
 std::vector<stall_episode> read_availability_trace(const std::string& path,
                                                    const std::vector<std::string>& names,
                                                    const core::clock_domain& clock) {
-    std::ifstream in(path);
-    if (!in)
-        throw input_error(file_problem(path, "cannot open host-availability trace"));
+    // Read whole (a stall schedule is small next to the trace it goes with), bounded.
+    constexpr std::uint64_t max_bytes = std::uint64_t{256} << 20;
+    std::istringstream in(read_input_file(path, "host-availability trace", max_bytes));
     std::unordered_map<std::string, std::uint32_t> by_name;
     for (std::uint32_t k = 0; k < names.size(); ++k)
         by_name.emplace(names[k], k);

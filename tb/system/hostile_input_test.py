@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Hostile inputs (docs/reliability.md): configurations built to exhaust the loader, inputs
+that are not files, duplicate keys on the command line. Each must be refused in one line
+naming the file or key, quickly and in little memory, or run as documented."""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import bad_input_test as b
+
+EVRSIM = None
+
+
+def run_bounded(*args, seconds=10, memory_mib=1024):
+    """evrsim -q ARGS under a wall-time and an address-space limit: a loader that expands
+    or hangs fails the test instead of the machine."""
+    def limit():
+        cap = memory_mib << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    start = time.monotonic()
+    r = subprocess.run([EVRSIM, *args, "-q"], capture_output=True, text=True, timeout=seconds,
+                       preexec_fn=limit)
+    return r, time.monotonic() - start
+
+
+def alias_bomb(levels):
+    lines = ["x0: &x0 [1,1,1,1,1,1,1,1,1,1]"]
+    for n in range(1, levels + 1):
+        lines.append(f"x{n}: &x{n} [" + ",".join([f"*x{n - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+class Loader(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.d = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def refused_fast(self, args, *words):
+        r, wall = run_bounded(*args, "--print-config")
+        b.one_line_error(self, r, *words)
+        self.assertLess(wall, 5, "refusing took too long")
+
+    def test_alias_bomb_file(self):
+        for levels in (7, 8):
+            with self.subTest(levels=levels):
+                path = b.write(os.path.join(self.d, "bomb.yaml"), alias_bomb(levels))
+                self.assertLess(os.path.getsize(path), 600)
+                self.refused_fast(["-c", path], "bomb.yaml:2", "aliases")
+
+    def test_alias_in_a_set_value(self):
+        self.refused_fast(["--set", "fifo.buffer_classes=[&a 256, *a]"], "--set", "aliases")
+
+    def test_nesting_too_deep(self):
+        path = b.write(os.path.join(self.d, "deep.yaml"), "x: " + "[" * 5000 + "]" * 5000 + "\n")
+        self.refused_fast(["-c", path], "deep.yaml", "nested deeper than 32")
+        self.refused_fast(["--set", "seed=" + "[" * 100 + "]" * 100], "--set", "nested deeper")
+
+    def test_endless_or_special_files(self):
+        self.refused_fast(["-c", "/dev/zero"], "/dev/zero", "character device")
+        self.refused_fast(["-c", self.d], self.d, "folder")
+
+    def test_availability_trace_not_a_file(self):
+        for path, word in (("/dev/zero", "character device"), (self.d, "folder")):
+            with self.subTest(path=path):
+                r, wall = run_bounded("--set", f"vm.availability_trace={path}",
+                                      "--set", "workload.frames=100",
+                                      "-o", os.path.join(self.d, "out"))
+                b.one_line_error(self, r, path, word)
+                self.assertLess(wall, 5)
+
+    def test_config_through_a_pipe(self):
+        fifo = os.path.join(self.d, "c.fifo")
+        os.mkfifo(fifo)
+
+        def feed():
+            with open(fifo, "w") as f:
+                f.write("seed: 42\n")
+        t = threading.Thread(target=feed)
+        t.start()
+        r, _ = run_bounded("-c", fifo, "--print-config")
+        t.join()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("seed: 42", r.stdout)
+
+    def test_oversize_config(self):
+        path = os.path.join(self.d, "big.yaml")
+        with open(path, "w") as f:
+            f.write("# " + "x" * 1000 + "\n")
+            f.truncate(65 << 20)  # sparse: a 65 MiB file costs no disk
+        self.refused_fast(["-c", path], "big.yaml", "64 MiB")
+
+    def test_duplicate_key_in_a_set_flow_map(self):
+        path = b.write(os.path.join(self.d, "dup.yaml"),
+                       "connections:\n  - {name: a, name: b, mac: '02:00:00:00:00:01'}\n")
+        self.refused_fast(["-c", path], "dup.yaml", "duplicate key")
+        self.refused_fast(["--set", "connections.0={name: a, name: b, mac: '02:00:00:00:00:01'}"],
+                          "--set", "duplicate key")
+
+
+class Pipes(unittest.TestCase):
+    """A trace from a pipe: simulated in one pass, or refused in learn mode (two passes)."""
+
+    def test_trace_from_a_fifo(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = b.pcap_bytes([(i * 10_000, b.frame(b.mac(1 + i % 2), i)) for i in range(300)])
+            fifo = os.path.join(d, "t.fifo")
+            os.mkfifo(fifo)
+            cfg = b.unicast_config(os.path.join(d, "c.yaml"))
+
+            def feed():
+                with open(fifo, "wb") as f:
+                    f.write(data)
+            t = threading.Thread(target=feed)
+            t.start()
+            r, _ = run_bounded(fifo, "-c", cfg, "-o", os.path.join(d, "out"), seconds=60)
+            t.join()
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(len(b.packets_rows(os.path.join(d, "out"))), 300)
+            # Learn mode needs two passes: refused before the pipe is even opened.
+            r, wall = run_bounded(fifo, "-o", os.path.join(d, "out2"))
+            b.one_line_error(self, r, "t.fifo", "pipe", "configure connections")
+            self.assertLess(wall, 5)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--evrsim", required=True)
+    args, rest = ap.parse_known_args()
+    EVRSIM = b.EVRSIM = args.evrsim
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=1)
