@@ -107,6 +107,48 @@ class Loader(unittest.TestCase):
                           "--set", "duplicate key")
 
 
+class DerivedLimits(unittest.TestCase):
+    """Values inside each key's range whose combination the time arithmetic cannot hold:
+    refused in one line naming the key and the limit, never a hang or a run of zeros."""
+
+    def test_clock_and_line_rate(self):
+        for key, value, limit in (("clock.freq_mhz", "1e-300", ">= 0.001"),
+                                  ("clock.freq_mhz", "1e-12", ">= 0.001"),
+                                  ("mac.line_rate_gbps", "1e-300", ">= 7.392e-05"),
+                                  ("mac.line_rate_gbps", "1e-12", ">= 7.392e-05")):
+            with self.subTest(key=key, value=value):
+                r, wall = run_bounded("--set", f"{key}={value}", "--set", "workload.frames=100",
+                                      "-o", os.path.join(tempfile.gettempdir(), "evr-never"))
+                b.one_line_error(self, r, key, limit)
+                self.assertLess(wall, 5)
+                self.assertFalse(os.path.exists(os.path.join(tempfile.gettempdir(), "evr-never")))
+
+    def test_the_limits_themselves_run(self):
+        with tempfile.TemporaryDirectory() as d:
+            for i, sets in enumerate((["clock.freq_mhz=0.001"], ["mac.line_rate_gbps=0.0001"])):
+                args = [a for s_ in sets for a in ("--set", s_)]
+                r, _ = run_bounded(*args, "--set", "workload.frames=50", "--set", "workload.vms=4",
+                                   "--set", "workload.vlans=1", "-o", os.path.join(d, str(i)),
+                                   seconds=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_huge_orig_len_does_not_wrap_the_wire_time(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = b.unicast_config(os.path.join(d, "c.yaml"))
+            cycles = []
+            for orig in (2**32 - 24, 2**32 - 1):
+                recs = [(0, b.frame(b.mac(1), 0)), (1000, b.frame(b.mac(1), 1)[:60], orig)]
+                trace = b.write(os.path.join(d, f"t{orig}.pcap"), b.pcap_bytes(recs))
+                out = os.path.join(d, f"o{orig}")
+                r, _ = run_bounded(trace, "-c", cfg, "-o", out, seconds=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                rows = b.packets_rows(out)
+                self.assertIn("oversize", rows[1]["outcome"])
+                cycles.append(int(rows[1]["ingress_cycle"]))
+            self.assertGreater(cycles[0], 800_000_000)
+            self.assertGreaterEqual(cycles[1], cycles[0], "the wire time wrapped")
+
+
 class Pipes(unittest.TestCase):
     """A trace from a pipe: simulated in one pass, or refused in learn mode (two passes)."""
 

@@ -2,6 +2,7 @@
 // (a value left at its default has no line to point to).
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -23,6 +24,7 @@ public:
         check_groups();
         check_lookup();
         check_workload();
+        check_timing();
     }
 
 private:
@@ -67,6 +69,36 @@ private:
                     ") must exceed fifo.pool.grow_below + fifo.pool.grow_step (" +
                     std::to_string(std::uint64_t{p.grow_below} + p.grow_step) +
                     "), or the pool manager would shrink right after growing");
+    }
+
+    // What the model's time arithmetic can hold (docs/config.md, "Limits"): SystemC time
+    // is a 64-bit count of picoseconds, and a clock period or a frame's wire time beyond
+    // these bounds wraps or rounds to nothing, so the run would hang or report zeros.
+    static constexpr double max_period_ps = 1e9; // 1 ms a cycle: at least 1 kHz
+    static constexpr double max_wire_ps = 1e12;  // 1 s for the largest frame on the wire
+
+    void check_timing() const {
+        const double period_ps = 1e6 / m_cfg.clock.freq_mhz;
+        if (!(period_ps <= max_period_ps))
+            fail("clock.freq_mhz", show_real(m_cfg.clock.freq_mhz) +
+                                       " MHz gives a clock period of " + show_real(period_ps) +
+                                       " ps; at most 1e9 ps (1 ms), so clock.freq_mhz >= 0.001");
+        const mac_config& m = m_cfg.mac;
+        const double bytes =
+            static_cast<double>(m.max_frame_bytes) + m.preamble_bytes + m.ifg_bytes + m.fcs_bytes;
+        const double wire_ps = bytes * 8000.0 / m.line_rate_gbps;
+        if (!(wire_ps <= max_wire_ps))
+            fail(pick("mac.line_rate_gbps", "mac.max_frame_bytes"),
+                 show_real(m.line_rate_gbps) + " Gb/s puts the largest frame (" + show_real(bytes) +
+                     " bytes with preamble, FCS and gap) " + show_real(wire_ps) +
+                     " ps on the wire; at most 1e12 ps (1 s), so " +
+                     "mac.line_rate_gbps >= " + show_real(bytes * 8000.0 / max_wire_ps));
+    }
+
+    static std::string show_real(double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", v);
+        return buf;
     }
 
     void check_sram() const {

@@ -66,7 +66,9 @@ void adapter::run() {
                 ++m_stats.late_frames;
         }
         const double end_ps =
-            start_ps + (m_params.preamble_bytes + orig_len + m_params.fcs_bytes) * m_ps_per_byte;
+            start_ps + static_cast<double>(std::uint64_t{m_params.preamble_bytes} + orig_len +
+                                           m_params.fcs_bytes) *
+                           m_ps_per_byte; // 64-bit sum: an orig_len near 2^32 must not wrap
         wire_free_ps = end_ps + m_params.ifg_bytes * m_ps_per_byte;
         const auto arrival = static_cast<core::cycle_t>(std::ceil(end_ps / period_ps - 1e-9));
         if (m_skips.empty() ? skipped_ns != 0 : m_skips.back().skipped_ns != skipped_ns)
