@@ -5,6 +5,7 @@ naming the file or key, quickly and in little memory, or run as documented."""
 import argparse
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,62 @@ class DerivedLimits(unittest.TestCase):
                 cycles.append(int(rows[1]["ingress_cycle"]))
             self.assertGreater(cycles[0], 800_000_000)
             self.assertGreaterEqual(cycles[1], cycles[0], "the wire time wrapped")
+
+
+class Signals(unittest.TestCase):
+    """SIGINT, SIGTERM and SIGHUP end the run within a second in every state."""
+
+    def answered(self, args, sig, after, outdir):
+        p = subprocess.Popen([EVRSIM, *args, "-q", "-o", outdir], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        time.sleep(after)
+        self.assertIsNone(p.poll(), "the run ended before the signal: the test lost its point")
+        sent = time.monotonic()
+        p.send_signal(sig)
+        try:
+            _, err = p.communicate(timeout=30)
+        finally:
+            if p.poll() is None:
+                p.kill()
+        took = time.monotonic() - sent
+        self.assertEqual(p.returncode, 128 + sig, err)
+        self.assertLess(took, 1.0, f"{signal.Signals(sig).name} took {took:.2f} s")
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        return err
+
+    def test_idle_gaps_with_only_stall_episodes(self):
+        # Days between frames, every VM stalling every 0.1 µs: the kernel is busy with the
+        # VM agenda alone and no frame event comes to look at the signal.
+        with tempfile.TemporaryDirectory() as d:
+            recs = [(i * 86400 * 10**9 + j * 1000, b.frame(b.mac(1 + j % 2), i * 10 + j))
+                    for i in range(4) for j in range(3)]
+            trace = b.write(os.path.join(d, "gaps.pcap"), b.pcap_bytes(recs))
+            stalls = ["--set", "vm.stall_fraction=1", "--set", "vm.stall_interval_us=0.1",
+                      "--set", "vm.stall_duration_us=0.1"]
+            for sig in (signal.SIGINT, signal.SIGHUP):
+                with self.subTest(sig=sig.name):
+                    out = os.path.join(d, "out-" + sig.name)
+                    self.answered([trace, *stalls], sig, 1.5, out)
+                    self.assertFalse(b.read_stats(out)["complete"])
+
+    def test_dense_traffic(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "out")
+            self.answered(["--set", "workload.frames=50000000"], signal.SIGTERM, 1.5, out)
+            self.assertFalse(b.read_stats(out)["complete"])
+
+    def test_learning_pass(self):
+        maker = os.path.join(os.path.dirname(EVRSIM), "evr_trace_read")
+        if not os.path.exists(maker):
+            self.skipTest("evr_trace_read (bench/) not built")
+        with tempfile.TemporaryDirectory() as d:
+            trace = os.path.join(d, "big.pcap")
+            subprocess.run([maker, "make", trace, "3000000"], check=True)
+            # Early: in the learning pass or the input's hash (nothing written yet), or
+            # just after; every state must answer within the second.
+            err = self.answered([trace], signal.SIGTERM, 0.1, os.path.join(d, "out"))
+            if "before the simulation started" in err:
+                self.assertFalse(os.path.exists(os.path.join(d, "out")))
 
 
 class Pipes(unittest.TestCase):

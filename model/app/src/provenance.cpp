@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "build_info.h"
+#include "run_monitor.h"
 
 namespace evr::app {
 
@@ -87,6 +88,10 @@ std::string sha256_of_file(const std::string& path) {
             break;
         }
         ok = EVP_DigestUpdate(ctx.get(), buf.get(), static_cast<std::size_t>(n)) == 1;
+        if (stop_signal() != 0) { // a large trace takes seconds: answer a signal now
+            ::close(fd);
+            throw interrupted_error{stop_signal()};
+        }
     }
     ::close(fd);
     unsigned char md[EVP_MAX_MD_SIZE];

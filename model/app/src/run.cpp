@@ -170,10 +170,7 @@ struct session {
         const std::string problem = close_outputs(end_cycle);
         if (!problem.empty())
             return fail("write_error", problem, exit_bad_input, end_cycle);
-        const char* name = sig == SIGINT    ? "SIGINT"
-                           : sig == SIGTERM ? "SIGTERM"
-                           : sig == SIGHUP  ? "SIGHUP"
-                                            : "a signal";
+        const std::string name = signal_name(sig);
         run_facts f = facts(end_cycle);
         f.complete = false;
         f.incomplete_reason = std::string("interrupted by ") + name + " at cycle " +
@@ -315,6 +312,7 @@ int simulate(const cli_options& opts, const config::config& cfg, const waveform_
 int run(const cli_options& opts) {
     clear_failure();
     std::signal(SIGXFSZ, SIG_IGN); // a file-size limit becomes a write error, not a kill
+    install_stop_signals();
     try {
         const config::config cfg = config::load_config(opts.config_file, effective_sets(opts));
         if (opts.print_config) {
@@ -324,10 +322,11 @@ int run(const cli_options& opts) {
         const waveform_request wave_req = check_waveform_options(opts, cfg);
         check_outside_outdir(opts, wave_req);
         prepared_scenario prep = prepare_scenario(cfg, opts.trace);
+        const nlohmann::json provenance = make_provenance(opts, cfg); // hashes the input
         // Nothing is touched in the output folder before everything above is checked.
         output::run_folder folder(opts.outdir, opts.force);
         folder.write_whole("config.yaml", config::to_yaml(cfg));
-        folder.write_whole("provenance.json", make_provenance(opts, cfg).dump(2) + "\n");
+        folder.write_whole("provenance.json", provenance.dump(2) + "\n");
         // stats.json is what a harness reads first, above all after a failure: its space
         // is taken now, so a disk that fills during the run cannot also cost the report.
         folder.reserve(
@@ -338,6 +337,10 @@ int run(const cli_options& opts) {
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";
         return exit_bad_input;
+    } catch (const interrupted_error& e) {
+        std::cerr << "evrsim: interrupted by " << signal_name(e.signal)
+                  << " before the simulation started; nothing was written\n";
+        return 128 + e.signal;
     }
 }
 

@@ -1,6 +1,7 @@
 #include "run_monitor.h"
 
 #include <cstdio>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <systemc>
@@ -23,6 +24,32 @@ constexpr std::uint32_t poll_every = 1024;
 
 } // namespace
 
+void install_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = note_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr); // a closed terminal or `scancel`: stop as cleanly
+}
+
+int stop_signal() {
+    return g_signal;
+}
+
+std::string signal_name(int sig) {
+    switch (sig) {
+    case SIGINT:
+        return "SIGINT";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    default:
+        return "signal " + std::to_string(sig);
+    }
+}
+
 run_monitor::run_monitor(const core::clock_domain& clock, bool progress,
                          std::optional<double> every_seconds,
                          std::optional<std::uint64_t> expected_frames)
@@ -31,19 +58,25 @@ run_monitor::run_monitor(const core::clock_domain& clock, bool progress,
       m_start(std::chrono::steady_clock::now()), m_last_print(m_start) {
     if (every_seconds)
         m_every = std::chrono::duration<double>(*every_seconds);
-    g_signal = 0;
-    struct sigaction sa {};
-    sa.sa_handler = note_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &m_old_int);
-    sigaction(SIGTERM, &sa, &m_old_term);
-    sigaction(SIGHUP, &sa, &m_old_hup); // a closed terminal or `scancel`: stop as cleanly
+    // The watcher takes no signals itself (blocked here, inherited by the thread).
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    m_watcher = std::thread([this] {
+        while (m_watching.load()) {
+            if (g_signal != 0) {
+                m_stopper.async_request_update();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 run_monitor::~run_monitor() {
-    sigaction(SIGINT, &m_old_int, nullptr);
-    sigaction(SIGTERM, &m_old_term, nullptr);
-    sigaction(SIGHUP, &m_old_hup, nullptr);
+    m_watching = false;
+    m_watcher.join();
 }
 
 int run_monitor::interrupted_by() const {

@@ -1,19 +1,39 @@
-// Watches a run from the frame events: a progress line on stderr (redrawn in place when
-// stderr is a terminal; with --progress SECONDS a new line per interval, for logs) and a
-// clean stop on SIGINT/SIGTERM/SIGHUP. Both piggyback on frame events rather
+// Watches a run: a progress line on stderr (redrawn in place when stderr is a terminal;
+// with --progress SECONDS a new line per interval, for logs) and a clean stop on a stop
+// signal. Both look at frame events; a watcher thread also asks the kernel to stop
+// (async_request_update) within 50 ms of a signal, for the stretches with no frame
+// events (idle gaps full of stall episodes). Both piggyback on frame events rather
 // than on a timer process, so they cost nothing while the model is idle and never keep
 // the simulation alive.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <thread>
+
+#include <systemc>
 
 #include "evr/core/cycles.h"
 #include "evr/core/frame_events.h"
 
 namespace evr::app {
+
+// SIGINT, SIGTERM and SIGHUP end a run in order (docs/evrsim.md, "Interrupting a run"):
+// the handlers, installed once at the start of evrsim, only note the signal; whoever is
+// working looks at it. stop_signal() is that signal, or 0.
+void install_stop_signals();
+int stop_signal();
+std::string signal_name(int sig); // "SIGINT", "SIGTERM", "SIGHUP"; else "signal N"
+
+// Thrown where a signal is seen before the simulation starts (the learning pass): nothing
+// has been written, evrsim exits 128 + signal.
+struct interrupted_error {
+    int signal;
+};
 
 class run_monitor : public core::frame_listener {
 public:
@@ -49,9 +69,14 @@ private:
     bool m_line_shown = false;
     std::chrono::steady_clock::time_point m_start;
     std::chrono::steady_clock::time_point m_last_print;
-    struct sigaction m_old_int {};
-    struct sigaction m_old_term {};
-    struct sigaction m_old_hup {};
+    // Stops the kernel from its update phase, the one way another thread may reach it.
+    struct stopper : sc_core::sc_prim_channel {
+        stopper() : sc_core::sc_prim_channel(sc_core::sc_gen_unique_name("stop_on_signal")) {}
+        void update() override { sc_core::sc_stop(); }
+    };
+    stopper m_stopper;
+    std::atomic<bool> m_watching{true};
+    std::thread m_watcher;
 };
 
 } // namespace evr::app

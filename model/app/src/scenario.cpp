@@ -8,6 +8,7 @@
 #include "evr/lookup/learner.h"
 #include "evr/trace/pcap_reader.h"
 #include "evr/workload/builtin_workload.h"
+#include "run_monitor.h"
 
 namespace evr::app {
 
@@ -133,7 +134,8 @@ prepared_scenario prepare_scenario(const config::config& cfg,
             std::uint64_t n = 0;
             while ((cfg.replay.max_packets == 0 || n < cfg.replay.max_packets) && reader.next(r)) {
                 learner.observe(r.data, r.cap_len);
-                ++n;
+                if (++n % 4096 == 0 && stop_signal() != 0)
+                    throw interrupted_error{stop_signal()};
             }
             sc.connections = learner.connections();
             p.learned = true;
