@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <new>
 #include <optional>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -231,6 +232,24 @@ struct session {
     }
 };
 
+// Head room for the way out of an out-of-memory failure: the first allocation that fails
+// frees it and throws, so unwinding (closing files, moving the run folder's files into
+// place, printing the line) has memory to do so. Untouched pages: it costs no RSS.
+char* g_headroom = nullptr;
+constexpr std::size_t headroom_bytes = std::size_t{16} << 20;
+
+void release_headroom() {
+    delete[] g_headroom;
+    g_headroom = nullptr;
+    std::set_new_handler(nullptr);
+    throw std::bad_alloc();
+}
+
+// What a run that ran out of memory tells its user (one line, exit 2).
+const std::string memory_hint =
+    "the configuration and input need more memory than this process may use (ulimit -v, "
+    "the machine); docs/reliability.md, \"Memory\"";
+
 // An exception inside an engine (a lockstep mismatch, an RTL assertion, a FIFO protocol
 // error, a trace record that cannot be read) stops sc_start() as a report carrying its
 // text. SystemC wraps it as "uncaught exception: TEXT" plus file and process lines: keep
@@ -294,6 +313,9 @@ int simulate(const cli_options& opts, const config::config& cfg, const waveform_
     monitor.clear_line();
     // A failed run leaves a waveform that ends where it stopped.
     const std::string wave_problem = waves ? finish_waveform(wave_req, *waves) : "";
+    if (failed && failed->find("bad_alloc") != std::string::npos && !recorded_failure())
+        return run.fail("out_of_memory", "out of memory while simulating; " + memory_hint,
+                        exit_bad_input, end_cycle);
     if (failed) {
         const auto& r = recorded_failure();
         const bool bad_input = r && r->kind == "bad_input";
@@ -313,6 +335,10 @@ int run(const cli_options& opts) {
     clear_failure();
     std::signal(SIGXFSZ, SIG_IGN); // a file-size limit becomes a write error, not a kill
     install_stop_signals();
+    if (!g_headroom) {
+        g_headroom = new char[headroom_bytes];
+        std::set_new_handler(release_headroom);
+    }
     try {
         const config::config cfg = config::load_config(opts.config_file, effective_sets(opts));
         if (opts.print_config) {
@@ -336,6 +362,9 @@ int run(const cli_options& opts) {
         return simulate(opts, cfg, wave_req, prep, folder);
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "evrsim: out of memory while setting up the run; " << memory_hint << "\n";
         return exit_bad_input;
     } catch (const interrupted_error& e) {
         std::cerr << "evrsim: interrupted by " << signal_name(e.signal)
