@@ -51,6 +51,22 @@ void check_outside_outdir(const cli_options& opts, const waveform_request& wave)
                                                opts.config_file + " my.yaml)"));
 }
 
+// The files a run writes, as the summary lists them.
+std::vector<std::string> written_outputs(const config::config& cfg) {
+    std::vector<std::string> names = {"stats.json", "provenance.json", "config.yaml"};
+    if (cfg.output.packets_csv)
+        names.push_back("packets.csv");
+    if (cfg.output.timeline)
+        names.push_back("timeline.csv");
+    if (cfg.output.conn_pcaps)
+        names.push_back("conn/*.pcap");
+    if (cfg.output.dropped_pcap) {
+        names.push_back("dropped.pcap");
+        names.push_back("dropped.csv");
+    }
+    return names;
+}
+
 // stats.json grows with the connections (each with its latency percentiles); measured
 // at about 0.9 KB per connection with the default percentiles, plus 6 KB.
 std::size_t stats_bytes_estimate(std::size_t connections, std::size_t percentiles) {
@@ -144,11 +160,16 @@ struct session {
         f.complete = false;
         f.incomplete_reason = message;
         f.failure = {{"kind", kind}, {"cycle", end_cycle}, {"message", message}};
+        // What the thrower knew: the command's own cycle and the two answers. A trace
+        // record read by the adapter has no cycle of its own: the run's end stands.
         if (const auto& r = recorded_failure(); r && r->kind == kind) {
-            f.failure["cycle"] = r->cycle;
-            f.failure["command"] = r->command;
-            f.failure["expected"] = r->expected;
-            f.failure["actual"] = r->actual;
+            if (!r->command.empty())
+                f.failure["cycle"] = r->cycle;
+            for (const auto& [key, value] :
+                 {std::pair{"command", &r->command}, std::pair{"expected", &r->expected},
+                  std::pair{"actual", &r->actual}})
+                if (!value->empty())
+                    f.failure[key] = *value;
         }
         if (!close_problem.empty() && close_problem != message)
             f.failure["outputs"] = close_problem;
@@ -218,7 +239,7 @@ struct session {
         const nlohmann::json stats = make_stats(f);
         publish(stats);
         if (!opts.quiet)
-            print_summary(stats, opts.outdir);
+            print_summary(stats, opts.outdir, written_outputs(cfg));
         if (!pass) {
             std::cerr << "evrsim: checker FAILED: " << verdict.violations << " violation(s)";
             if (!verdict.messages.empty())

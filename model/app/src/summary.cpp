@@ -45,7 +45,8 @@ std::string human_duration(double ns) {
     return "?";
 }
 
-void print_summary(const nlohmann::json& s, const std::string& outdir) {
+void print_summary(const nlohmann::json& s, const std::string& outdir,
+                   const std::vector<std::string>& outputs) {
     const auto& in = s["input"];
     const auto& d = s["dropped"];
     const auto& by_reason = d["by_reason"];
@@ -80,9 +81,10 @@ void print_summary(const nlohmann::json& s, const std::string& outdir) {
               << human_duration(s["sim"]["wall_seconds"].get<double>() * 1e9) << " wall\n";
     if (s["checker"].contains("pass"))
         std::cerr << "  checker: " << (s["checker"]["pass"].get<bool>() ? "pass" : "FAIL") << "\n";
-    std::cerr << "  outputs: " << outdir
-              << "/ (stats.json, provenance.json, config.yaml, packets.csv, timeline.csv, "
-                 "conn/*.pcap, dropped.pcap)\n";
+    std::cerr << "  outputs: " << outdir << "/ (";
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        std::cerr << (i ? ", " : "") << outputs[i];
+    std::cerr << ")\n";
 }
 
 } // namespace evr::app

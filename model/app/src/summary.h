@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace evr::app {
 
@@ -12,6 +13,8 @@ std::string human_duration(double ns);
 
 // Prints the summary of stats.json `s` on stderr: input and its anomalies, deliveries by
 // path, drops by reason, latency, simulated and wall time, the checker and the outputs.
-void print_summary(const nlohmann::json& s, const std::string& outdir);
+// `outputs` names the files the run wrote.
+void print_summary(const nlohmann::json& s, const std::string& outdir,
+                   const std::vector<std::string>& outputs);
 
 } // namespace evr::app

@@ -218,7 +218,7 @@ std::vector<key_info> build_schema() {
         "lookup.unknown_unicast)");
     add("connections[].name", vt::string, "", "", unbounded(),
         "connection name, also the file name `conn/<name>.pcap`")
-        .constraint = "unique, characters A-Z a-z 0-9 _ . -, not drop";
+        .constraint = "unique, characters A-Z a-z 0-9 _ . -, at most 250, not drop";
     s.back().required = true;
     add("connections[].mac", vt::mac, "", "", unbounded(), "destination MAC of the connection")
         .constraint = "unicast (I/G bit 0); (mac, vlan) unique";

@@ -51,6 +51,7 @@ void rtl_fifo_backend::check_assertions(const fifo_cmd& cmd, uint64_t cycle) con
     os << "rtl: SystemVerilog assertion failed at cycle " << cycle << " during "
        << to_string(cmd.op) << " (Verilation '" << m_model->variant()
        << "'; the %Error line on stdout names it)";
+    record_failure({"rtl_assertion", cycle, to_string(cmd), "", "", os.str()});
     throw rtl_assertion_error(os.str());
 }
 
