@@ -5,8 +5,10 @@
 
 #include "evr/app/cli.h"
 #include "evr/app/run.h"
+#include "run_monitor.h"
 
 int sc_main(int argc, char* argv[]) {
+    evr::app::install_stop_signals(); // first: a signal from now on ends the run in order
     // Output is for the user: no note that our own sc_stop() ended the simulation.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     const evr::app::cli_parse parsed = evr::app::parse_cli(argc, argv);

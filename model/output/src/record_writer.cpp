@@ -207,11 +207,12 @@ std::string record_writer::close() {
             close_pcap(*m_conn_pcaps[k], [&] { m_folder->remove_conn(m_names[k] + ".pcap"); });
     if (m_dropped_pcap)
         close_pcap(*m_dropped_pcap, [&] { m_folder->remove("dropped.pcap"); });
-    for (auto [t, name] :
+    for (const auto& file :
          {std::pair{&m_dropped_csv, "dropped.csv"}, std::pair{&m_packets_csv, "packets.csv"}}) {
+        text_file* t = file.first; // not a structured binding: lambdas cannot capture one
         keep_first([&] { t->close(); });
         if (t->header_lost())
-            m_folder->remove(name);
+            m_folder->remove(file.second);
     }
     return problem;
 }

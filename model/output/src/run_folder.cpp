@@ -20,7 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* stage_prefix = ".evrsim-staging-";
-constexpr const char* stats_name = run_folder::stats_name;
 // Where reserve() keeps its space: a name no output has, never published.
 constexpr const char* reserve_name = ".reserved";
 
