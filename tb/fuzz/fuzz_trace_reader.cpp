@@ -2,11 +2,14 @@
 // file bytes. The reader opens files by path, so the bytes go into a memfd that is read back
 // through /proc/self/fd/N: the same fopen path a real capture takes, no disk traffic.
 // Contract checked: every failure is an evr::input_error of one line; records honour
-// cap_len <= orig_len; scan_trace agrees with a full read on the record count.
+// cap_len <= orig_len; scan_trace agrees with a full read on the record count; the same
+// bytes read from a pipe (as `cat x.pcap | evrsim -` gives them) yield the same records or
+// the same refusal.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,16 +33,9 @@ void check_one_line(const evr::input_error& e) {
         std::abort(); // evrsim's contract: one line naming the file and the problem
 }
 
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const int fd = session_fd();
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size))
-        std::abort();
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
-
+// Reads the trace at `path` to the end: the record count, or -1 when it was refused.
+std::int64_t read_all(const std::string& path) {
     std::uint64_t read_records = 0;
-    bool read_ok = false;
     try {
         evr::trace::pcap_reader reader(path);
         if (reader.linktype() != 1)
@@ -55,9 +51,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)sink;
             ++read_records;
         }
-        read_ok = true;
     } catch (const evr::input_error& e) {
         check_one_line(e);
+        return -1;
+    }
+    return static_cast<std::int64_t>(read_records);
+}
+
+// The bytes through a pipe: written whole (the pipe is made big enough), then read back.
+std::int64_t read_through_pipe(const std::uint8_t* data, std::size_t size) {
+    int fds[2];
+    if (pipe(fds) != 0)
+        std::abort();
+    if (size > 0 && fcntl(fds[1], F_SETPIPE_SZ, static_cast<int>(size)) < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -2; // pipe-max-size below the input: not comparable
+    }
+    if (size > 0 && write(fds[1], data, size) != static_cast<ssize_t>(size))
+        std::abort();
+    close(fds[1]);
+    const std::int64_t n = read_all("/proc/self/fd/" + std::to_string(fds[0]));
+    close(fds[0]);
+    return n;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const int fd = session_fd();
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size))
+        std::abort();
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+
+    const std::int64_t from_file = read_all(path);
+    const bool read_ok = from_file >= 0;
+    const auto read_records = static_cast<std::uint64_t>(from_file);
+    if (size <= 1024 * 1024) {
+        const std::int64_t from_pipe = read_through_pipe(data, size);
+        if (from_pipe != -2 && from_pipe != from_file)
+            std::abort(); // a pipe must give what the file gives
     }
 
     try {

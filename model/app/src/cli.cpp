@@ -29,7 +29,7 @@ cli_parse parse_cli(int argc, const char* const* argv) {
     app.set_version_flag("--version", versions_text());
     cli_options o;
 
-    app.add_option("trace", o.trace, "Input trace (pcap or pcapng, Ethernet linktype)")
+    app.add_option("trace", o.trace, "Input trace (pcap or pcapng, Ethernet linktype; - = stdin)")
         ->type_name("TRACE.pcap|.pcapng");
     app.add_option("-c,--config", o.config_file, "YAML configuration file")
         ->type_name("CONFIG.yaml");
@@ -89,6 +89,8 @@ cli_parse parse_cli(int argc, const char* const* argv) {
         result.exit_status = 2;
         return result;
     }
+    if (o.trace && *o.trace == "-")
+        o.trace = "/dev/stdin"; // the usual spelling of "read the trace from standard input"
     o.argv.assign(argv, argv + argc);
     result.options = std::move(o);
     return result;

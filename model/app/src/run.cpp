@@ -74,12 +74,26 @@ std::size_t stats_bytes_estimate(std::size_t connections, std::size_t percentile
 }
 
 // One pcap per connection may be open at once: take the whole descriptor allowance.
-void raise_fd_limit() {
+// Every connection that receives a frame keeps its pcap open to the end of the run. The
+// soft limit is raised to the hard one; a table that could still outgrow it is refused now
+// rather than failing a delivery after hours of simulation.
+void check_fd_budget(const config::config& cfg, std::size_t connections) {
     rlimit lim{};
-    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return;
+    if (lim.rlim_cur < lim.rlim_max) {
         lim.rlim_cur = lim.rlim_max;
         setrlimit(RLIMIT_NOFILE, &lim);
+        getrlimit(RLIMIT_NOFILE, &lim);
     }
+    constexpr std::size_t others = 64; // trace, CSVs, waveforms, the folder, the library's own
+    if (cfg.output.conn_pcaps && lim.rlim_cur != RLIM_INFINITY &&
+        connections + others > lim.rlim_cur)
+        throw input_error("output.conn_pcaps: " + std::to_string(connections) +
+                          " connections may each need an open pcap, but this process may "
+                          "open only " +
+                          std::to_string(lim.rlim_cur) +
+                          " files (ulimit -n); raise the limit or set output.conn_pcaps=false");
 }
 
 core::cycle_t timeline_interval_cycles(const config::config& cfg) {
@@ -147,8 +161,8 @@ struct session {
         return problem;
     }
 
-    void publish(const nlohmann::json& stats) {
-        folder.write_whole(output::run_folder::stats_name, stats.dump(2) + "\n");
+    void publish(const nlohmann::json& stats, const run_facts& f) {
+        folder.write_whole(output::run_folder::stats_name, stats_text(stats, f));
         folder.publish();
     }
 
@@ -176,7 +190,7 @@ struct session {
         f.checker = {{"skipped", "run failed"}};
         std::string also;
         try {
-            publish(make_stats(f));
+            publish(make_stats(f), f);
         } catch (const input_error& e) {
             also = " (and no stats.json: " + std::string(e.what()) + ")"; // still one line
         }
@@ -199,7 +213,7 @@ struct session {
                               std::to_string(end_cycle) + "; " + std::to_string(in_flight) +
                               " frames in flight are not in the outputs";
         f.checker = {{"skipped", "run interrupted"}};
-        publish(make_stats(f));
+        publish(make_stats(f), f);
         std::cerr << "evrsim: " << f.incomplete_reason << "; outputs in " << opts.outdir
                   << " cover the frames resolved so far (stats.json: complete=false)\n";
         return 128 + sig;
@@ -237,7 +251,7 @@ struct session {
             f.failure = {{"kind", "checker"}, {"cycle", end_cycle}, {"message", first}};
         }
         const nlohmann::json stats = make_stats(f);
-        publish(stats);
+        publish(stats, f);
         if (!opts.quiet)
             print_summary(stats, opts.outdir, written_outputs(cfg));
         if (!pass) {
@@ -369,6 +383,7 @@ int run(const cli_options& opts) {
         const waveform_request wave_req = check_waveform_options(opts, cfg);
         check_outside_outdir(opts, wave_req);
         prepared_scenario prep = prepare_scenario(cfg, opts.trace);
+        check_fd_budget(cfg, prep.names.size());
         const nlohmann::json provenance = make_provenance(opts, cfg); // hashes the input
         // Nothing is touched in the output folder before everything above is checked.
         output::run_folder folder(opts.outdir, opts.force);
@@ -379,7 +394,6 @@ int run(const cli_options& opts) {
         folder.reserve(
             output::run_folder::stats_name,
             stats_bytes_estimate(prep.names.size(), cfg.output.latency_percentiles.size()));
-        raise_fd_limit();
         return simulate(opts, cfg, wave_req, prep, folder);
     } catch (const input_error& e) {
         std::cerr << "evrsim: " << e.what() << "\n";

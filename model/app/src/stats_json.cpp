@@ -32,6 +32,23 @@ nlohmann::json latency_json(const output::latency_histogram& h, const std::vecto
 
 } // namespace
 
+nlohmann::json connection_json(const run_facts& f, std::size_t k) {
+    const router::router& r = f.router;
+    const output::connection_totals& t = f.recorder.connections()[k];
+    const double period_ns = r.clock().period_ns();
+    nlohmann::json c;
+    c["name"] = f.recorder.names()[k];
+    c["frames"] = t.frames;
+    c["bytes"] = t.bytes;
+    c["paths"] = {{"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
+    c["dropped"] = t.dropped;
+    const auto conn = static_cast<std::uint32_t>(k);
+    c["stall_episodes"] = r.vms().stall_episodes(conn);
+    c["stalled_ns"] = static_cast<double>(r.vms().stalled_cycles(conn, f.sim_cycles)) * period_ns;
+    c["latency"] = latency_json(t.latency, f.cfg.output.latency_percentiles, period_ns);
+    return c;
+}
+
 nlohmann::json make_stats(const run_facts& f) {
     const router::router& r = f.router;
     const output::run_recorder& rec = f.recorder;
@@ -70,24 +87,10 @@ nlohmann::json make_stats(const run_facts& f) {
     j["dropped"] = {{"total", total}, {"by_reason", drops}};
     j["latency"] = latency_json(rec.latency(), f.cfg.output.latency_percentiles, period_ns);
 
-    nlohmann::json conns = nlohmann::json::array();
-    for (std::size_t k = 0; k < rec.connections().size(); ++k) {
-        const output::connection_totals& t = rec.connections()[k];
-        nlohmann::json c;
-        c["name"] = rec.names()[k];
-        c["frames"] = t.frames;
-        c["bytes"] = t.bytes;
-        c["paths"] = {
-            {"direct", t.by_path[0]}, {"stored", t.by_path[1]}, {"assisted", t.by_path[2]}};
-        c["dropped"] = t.dropped;
-        const auto conn = static_cast<std::uint32_t>(k);
-        c["stall_episodes"] = r.vms().stall_episodes(conn);
-        c["stalled_ns"] =
-            static_cast<double>(r.vms().stalled_cycles(conn, f.sim_cycles)) * period_ns;
-        c["latency"] = latency_json(t.latency, f.cfg.output.latency_percentiles, period_ns);
-        conns.push_back(std::move(c));
-    }
-    j["connections"] = std::move(conns);
+    // The per-connection entries are not part of the tree: stats_text() writes them one at
+    // a time, so a table of a million connections never exists as JSON values (about 4 KB
+    // each, against 0.7 KB of text).
+    j["connections"] = connections_placeholder;
 
     // The patent's claim in one place: VMs that stalled against those that never did.
     output::latency_histogram stalled, others;
@@ -147,6 +150,40 @@ nlohmann::json make_stats(const run_facts& f) {
                 {"time_ns", static_cast<double>(f.sim_cycles) * period_ns},
                 {"wall_seconds", f.wall_seconds}};
     return j;
+}
+
+std::string stats_text(const nlohmann::json& stats, const run_facts& f) {
+    const std::string doc = stats.dump(2);
+    const std::string mark = "\"" + std::string(connections_placeholder) + "\"";
+    const std::size_t at = doc.find(mark);
+    if (at == std::string::npos)
+        return doc + "\n"; // no connection entries (a test's hand-made tree)
+    std::string out = doc.substr(0, at);
+    const std::size_t n = f.recorder.connections().size();
+    if (n == 0) {
+        out += "[]";
+    } else {
+        out += "[\n";
+        // Entries differ only in their numbers: the first one's size, with room, sizes all.
+        const std::size_t first = connection_json(f, 0).dump(2).size();
+        out.reserve(doc.size() + n * (first + first / 4 + 64));
+        for (std::size_t k = 0; k < n; ++k) {
+            // Indented as dump(2) indents an array two levels down, so the text is what
+            // dumping the whole tree gave.
+            const std::string entry = connection_json(f, k).dump(2);
+            out += "    ";
+            for (char c : entry) {
+                out += c;
+                if (c == '\n')
+                    out += "    ";
+            }
+            out += k + 1 < n ? ",\n" : "\n";
+        }
+        out += "  ]";
+    }
+    out.append(doc, at + mark.size(), std::string::npos);
+    out += '\n';
+    return out;
 }
 
 } // namespace evr::app

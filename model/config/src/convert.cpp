@@ -110,15 +110,24 @@ YAML::Node list_of(const std::vector<T>& items, F format) {
     return scalar_list(text);
 }
 
-YAML::Node vm_tree(const vm_config& vm) {
-    YAML::Node t;
-    t["ring_entries"] = std::to_string(vm.ring_entries);
-    t["buffer_bytes"] = std::to_string(vm.buffer_bytes);
-    t["service_cycles"] = std::to_string(vm.service_cycles);
-    t["stall_fraction"] = format_real(vm.stall_fraction);
-    t["stall_interval_us"] = format_real(vm.stall_interval_us);
-    t["stall_duration_us"] = format_real(vm.stall_duration_us);
-    t["availability_trace"] = vm.availability_trace;
+// The vm map; with `base`, only the keys whose value differs from it (a connection's vm
+// falls back to the top-level vm key by key, so the rest would repeat what loads anyway).
+YAML::Node vm_tree(const vm_config& vm, const vm_config* base = nullptr) {
+    YAML::Node t(YAML::NodeType::Map);
+    const auto put = [&](const char* key, auto field, auto text) {
+        if (!base || !(vm.*field == base->*field))
+            t[key] = text(vm.*field);
+    };
+    const auto uint = [](std::uint32_t v) { return std::to_string(v); };
+    const auto real = [](double v) { return format_real(v); };
+    const auto str = [](const std::string& v) { return v; };
+    put("ring_entries", &vm_config::ring_entries, uint);
+    put("buffer_bytes", &vm_config::buffer_bytes, uint);
+    put("service_cycles", &vm_config::service_cycles, uint);
+    put("stall_fraction", &vm_config::stall_fraction, real);
+    put("stall_interval_us", &vm_config::stall_interval_us, real);
+    put("stall_duration_us", &vm_config::stall_duration_us, real);
+    put("availability_trace", &vm_config::availability_trace, str);
     return t;
 }
 
@@ -307,28 +316,33 @@ YAML::Node to_tree(const config& c) {
     t["output"]["latency_percentiles"] = list_of(c.output.latency_percentiles, format_real);
     t["output"]["wave_connections"] = scalar_list(c.output.wave_connections);
 
+    // The item lists are left empty: item_tree() gives one item at a time, so printing a
+    // table of a million connections never holds it as YAML nodes.
     t["connections"] = YAML::Node(YAML::NodeType::Sequence);
-    for (const connection_config& con : c.connections) {
-        YAML::Node item;
-        item["name"] = con.name;
-        item["mac"] = format_mac(con.mac);
-        if (con.vlan)
-            item["vlan"] = u(*con.vlan);
-        item["ipv4"] = list_of(con.ipv4, format_ipv4);
-        item["ipv6"] = list_of(con.ipv6, format_ipv6);
-        item["vm"] = vm_tree(con.vm);
-        t["connections"].push_back(item);
-    }
     t["multicast_groups"] = YAML::Node(YAML::NodeType::Sequence);
-    for (const multicast_group_config& group : c.multicast_groups) {
-        YAML::Node item;
-        item["mac"] = format_mac(group.mac);
-        if (group.vlan)
-            item["vlan"] = u(*group.vlan);
-        item["members"] = scalar_list(group.members);
-        t["multicast_groups"].push_back(item);
-    }
     return t;
+}
+
+YAML::Node item_tree(const connection_config& con, const vm_config& top_vm) {
+    YAML::Node item;
+    item["name"] = con.name;
+    item["mac"] = format_mac(con.mac);
+    if (con.vlan)
+        item["vlan"] = std::to_string(*con.vlan);
+    item["ipv4"] = list_of(con.ipv4, format_ipv4);
+    item["ipv6"] = list_of(con.ipv6, format_ipv6);
+    if (YAML::Node vm = vm_tree(con.vm, &top_vm); vm.size() != 0)
+        item["vm"] = vm;
+    return item;
+}
+
+YAML::Node item_tree(const multicast_group_config& group) {
+    YAML::Node item;
+    item["mac"] = format_mac(group.mac);
+    if (group.vlan)
+        item["vlan"] = std::to_string(*group.vlan);
+    item["members"] = scalar_list(group.members);
+    return item;
 }
 
 } // namespace detail

@@ -19,7 +19,11 @@ void check_keys(const YAML::Node& root, const origin_map& origins);
 
 // convert.cpp: tree <-> typed config. from_tree() checks each value's type and range.
 config from_tree(const YAML::Node& root, const origin_map& origins);
+// to_tree() leaves connections and multicast_groups empty; item_tree() gives each item
+// (a connection's vm with only the keys that differ from the top-level vm).
 YAML::Node to_tree(const config& cfg);
+YAML::Node item_tree(const connection_config& con, const vm_config& top_vm);
+YAML::Node item_tree(const multicast_group_config& group);
 
 // validate.cpp: rules that involve more than one value.
 void check_cross(const config& cfg, const origin_map& origins);

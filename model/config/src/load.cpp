@@ -17,7 +17,6 @@ config load_config(const std::string& yaml_path_or_empty,
     detail::check_keys(tree, origins);
     config cfg = detail::from_tree(tree, origins);
     detail::check_cross(cfg, origins);
-    cfg.tree = tree;
     return cfg;
 }
 

@@ -33,6 +33,20 @@ bool quoted(value_type t) {
 
 void emit_map(YAML::Emitter& out, const std::string& pattern, const YAML::Node& node);
 
+// A top-level item list, one item tree at a time.
+template <typename Item, typename ToTree>
+void emit_items(YAML::Emitter& out, const std::string& pattern, const std::vector<Item>& items,
+                ToTree to_tree) {
+    if (items.empty()) {
+        out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+        return;
+    }
+    out << YAML::BeginSeq;
+    for (const Item& item : items)
+        emit_map(out, pattern + "[]", to_tree(item));
+    out << YAML::EndSeq;
+}
+
 void emit_value(YAML::Emitter& out, const std::string& pattern, const YAML::Node& node) {
     const key_info* k = find_key(pattern);
     if (!k) {
@@ -94,7 +108,22 @@ void emit_map(YAML::Emitter& out, const std::string& pattern, const YAML::Node& 
 std::string to_yaml(const config& cfg) {
     const YAML::Node tree = detail::to_tree(cfg);
     YAML::Emitter out;
-    emit_map(out, "", tree);
+    out << YAML::BeginMap;
+    for (const std::string& key : children("")) {
+        out << YAML::Key << key << YAML::Value;
+        if (key == "connections")
+            emit_items(out, key, cfg.connections, [&](const connection_config& con) {
+                return detail::item_tree(con, cfg.vm);
+            });
+        else if (key == "multicast_groups")
+            emit_items(out, key, cfg.multicast_groups,
+                       [](const multicast_group_config& g) { return detail::item_tree(g); });
+        else if (const YAML::Node value = tree[key]; value.IsDefined())
+            emit_value(out, key, value);
+        else
+            throw std::logic_error("evr config: to_yaml() has no value for " + key);
+    }
+    out << YAML::EndMap;
     return "# evr effective configuration (schema defaults < file < --set); keys: "
            "docs/config.md\n" +
            std::string(out.c_str()) + "\n";

@@ -27,11 +27,22 @@ std::uint64_t latency_histogram::upper_of(std::uint32_t b) {
     return (std::uint64_t{1} << e) + ((offset + 1) << (e - 5)) - 1;
 }
 
+void latency_histogram::cover(std::uint32_t b) {
+    if (m_buckets.empty()) {
+        m_first = b;
+        m_buckets.assign(1, 0);
+    } else if (b < m_first) {
+        m_buckets.insert(m_buckets.begin(), m_first - b, 0);
+        m_first = b;
+    } else if (b - m_first >= m_buckets.size()) {
+        m_buckets.resize(b - m_first + 1, 0);
+    }
+}
+
 void latency_histogram::add(std::uint64_t cycles) {
     const std::uint32_t b = bucket_of(cycles);
-    if (b >= m_buckets.size())
-        m_buckets.resize(b + 1, 0);
-    ++m_buckets[b];
+    cover(b);
+    ++m_buckets[b - m_first];
     ++m_count;
     m_sum += cycles;
     m_min = std::min(m_min, cycles);
@@ -41,10 +52,12 @@ void latency_histogram::add(std::uint64_t cycles) {
 void latency_histogram::merge(const latency_histogram& other) {
     if (other.m_count == 0)
         return;
-    if (other.m_buckets.size() > m_buckets.size())
-        m_buckets.resize(other.m_buckets.size(), 0);
+    const std::uint32_t other_last =
+        other.m_first + static_cast<std::uint32_t>(other.m_buckets.size()) - 1;
+    cover(other.m_first);
+    cover(other_last);
     for (std::size_t b = 0; b < other.m_buckets.size(); ++b)
-        m_buckets[b] += other.m_buckets[b];
+        m_buckets[other.m_first - m_first + b] += other.m_buckets[b];
     m_count += other.m_count;
     m_sum += other.m_sum;
     m_min = std::min(m_min, other.m_min);
@@ -60,7 +73,7 @@ std::uint64_t latency_histogram::percentile(double p) const {
     for (std::uint32_t b = 0; b < m_buckets.size(); ++b) {
         seen += m_buckets[b];
         if (seen >= std::max<std::uint64_t>(rank, 1))
-            return std::min(upper_of(b), m_max);
+            return std::min(upper_of(m_first + b), m_max);
     }
     return m_max;
 }

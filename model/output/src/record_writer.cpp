@@ -82,7 +82,7 @@ trace::pcap_writer& record_writer::conn_writer(std::uint32_t conn) {
         // memory would keep rising with the input long after the steady state.
         // Records arrive a connection at a time (write_staged), so small buffers suffice.
         constexpr std::size_t budget = std::size_t{4} << 20;
-        const std::size_t bytes = std::clamp<std::size_t>(budget / m_names.size(), 4096,
+        const std::size_t bytes = std::clamp<std::size_t>(budget / m_names.size(), 512,
                                                           trace::pcap_writer::default_buffer_bytes);
         const std::string file = m_names[conn] + ".pcap";
         w = std::make_unique<trace::pcap_writer>(m_folder->create_conn(file),

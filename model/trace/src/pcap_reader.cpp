@@ -38,68 +38,30 @@ uint16_t load16(const uint8_t* p, bool swap) {
     return swap ? __builtin_bswap16(v) : v;
 }
 
-bool pread_all(int fd, uint8_t* buf, size_t len, uint64_t offset) {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = ::pread(fd, buf + done, len - done, static_cast<off_t>(offset + done));
-        if (n <= 0) {
-            return false;
-        }
-        done += static_cast<size_t>(n);
+// Whether the first pcapng interface stamps in ns or finer. libpcap validated the block
+// when it opened the file but does not expose if_tsresol, so this looks it up in the
+// block the snaplen filter saw; anything unexpected answers false (the answer is only
+// informational).
+bool interface_is_ns(const detail::pcapng_seen& seen) {
+    const std::vector<uint8_t>& block = seen.first_idb;
+    const bool swap = seen.swapped;
+    if (block.size() < 20 + 4) {
+        return false; // no options: the default resolution is µs
     }
-    return true;
-}
-
-// Whether the first pcapng interface stamps in ns or finer. libpcap already validated the
-// section and interface blocks when it opened the file, but it does not expose if_tsresol,
-// so this looks it up; it only reads metadata (never records) and gives up quietly on
-// anything unexpected, since the answer is informational.
-bool pcapng_first_interface_is_ns(int fd) {
-    constexpr uint32_t max_block = 1u << 20;
-    uint8_t hdr[12];
-    if (!pread_all(fd, hdr, sizeof hdr, 0)) {
-        return false;
-    }
-    const uint32_t bom = load32(hdr + 8, false);
-    const bool swap = bom == 0x4D3C2B1Au;
-    uint64_t offset = 0;
-    // Skip the section header and any non-interface blocks (libpcap does the same).
-    for (int blocks = 0; blocks < 64; ++blocks) {
-        uint8_t bh[8];
-        if (!pread_all(fd, bh, sizeof bh, offset)) {
-            return false;
+    size_t pos = 16;
+    const size_t end = block.size() - 4;
+    while (pos + 4 <= end) {
+        const uint16_t code = load16(block.data() + pos, swap);
+        const uint16_t olen = load16(block.data() + pos + 2, swap);
+        pos += 4;
+        if (code == 0 || pos + olen > end) {
+            break;
         }
-        const uint32_t type = load32(bh, swap);
-        const uint32_t len = load32(bh + 4, swap);
-        if (len < 12 || len > max_block || len % 4 != 0) {
-            return false;
+        if (code == 9 && olen >= 1) { // if_tsresol
+            const uint8_t v = block[pos];
+            return (v & 0x80) ? (v & 0x7f) >= 30 : v >= 9;
         }
-        if (type == 1) { // interface description block
-            if (len < 20 + 4) {
-                return false; // no options: the default resolution is µs
-            }
-            std::unique_ptr<uint8_t[]> block(new uint8_t[len]);
-            if (!pread_all(fd, block.get(), len, offset)) {
-                return false;
-            }
-            uint32_t pos = 16;
-            const uint32_t end = len - 4;
-            while (pos + 4 <= end) {
-                const uint16_t code = load16(block.get() + pos, swap);
-                const uint16_t olen = load16(block.get() + pos + 2, swap);
-                pos += 4;
-                if (code == 0 || pos + olen > end) {
-                    break;
-                }
-                if (code == 9 && olen >= 1) { // if_tsresol
-                    const uint8_t v = block[pos];
-                    return (v & 0x80) ? (v & 0x7f) >= 30 : v >= 9;
-                }
-                pos += (olen + 3u) & ~3u;
-            }
-            return false;
-        }
-        offset += len;
+        pos += (olen + 3u) & ~3u;
     }
     return false;
 }
@@ -111,7 +73,7 @@ struct pcap_reader::state {
     pcap_t* pcap = nullptr;
     file_format format = file_format::pcap;
     bool nanosecond_source = false;
-    uint32_t first_snaplen = 0; // pcapng: the first interface's, before the filter zeroes it
+    detail::pcapng_seen seen; // pcapng: the first interface, before the filter zeroes its snaplen
     uint64_t records = 0;
     std::string error; // set once next() failed; later calls rethrow it
 
@@ -136,7 +98,7 @@ pcap_reader::pcap_reader(const std::string& path) : m_state(std::make_unique<sta
     s.path = path;
     // fopen + pcap_fopen_offline_with_tstamp_precision rather than pcap_open_offline_...:
     // the same libpcap reader, but errno from the open is ours to report, and a file named
-    // "-" is that file, not stdin (a trace is read twice: scan, then simulate).
+    // "-" is that file (evrsim's command line maps "-" to /dev/stdin).
     FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
         s.fail(std::string("cannot open: ") + std::strerror(errno));
@@ -155,13 +117,25 @@ pcap_reader::pcap_reader(const std::string& path) : m_state(std::make_unique<sta
         std::fclose(f);
         s.fail("empty file, not a pcap or pcapng file");
     }
-    const int fd = ::fileno(f);
+    // The magic tells pcap from pcapng. A regular file is peeked at in place; from a pipe
+    // the four bytes are read and handed back through the filter stream, which serves
+    // them first.
     uint8_t magic[4] = {0, 0, 0, 0};
-    const bool have_magic = pread_all(fd, magic, sizeof magic, 0);
-    const uint32_t m = have_magic ? load32(magic, false) : 0;
+    std::vector<uint8_t> prefix;
+    const bool regular = S_ISREG(st.st_mode);
+    if (regular) {
+        if (::pread(::fileno(f), magic, sizeof magic, 0) != sizeof magic) {
+            std::memset(magic, 0, sizeof magic);
+        }
+    } else {
+        prefix.resize(std::fread(magic, 1, sizeof magic, f));
+        std::memcpy(prefix.data(), magic, prefix.size());
+    }
+    const uint32_t m = load32(magic, false);
     s.format = m == shb_magic ? file_format::pcapng : file_format::pcap;
-    if (s.format == file_format::pcapng) {
-        FILE* filtered = detail::open_pcapng_snaplen_filter(f, &s.first_snaplen);
+    if (s.format == file_format::pcapng || !regular) {
+        FILE* filtered = detail::open_pcapng_snaplen_filter(f, &s.seen, std::move(prefix),
+                                                            s.format == file_format::pcapng);
         if (filtered == nullptr) {
             const int err = errno;
             std::fclose(f);
@@ -185,7 +159,7 @@ pcap_reader::pcap_reader(const std::string& path) : m_state(std::make_unique<sta
         s.fail(detail::linktype_problem("linktype", dlt));
     }
     if (s.format == file_format::pcapng) {
-        s.nanosecond_source = pcapng_first_interface_is_ns(fd);
+        s.nanosecond_source = interface_is_ns(s.seen);
     } else {
         s.nanosecond_source = m == 0xA1B23C4Du || m == 0x4D3CB2A1u;
     }
@@ -256,7 +230,7 @@ int pcap_reader::linktype() const {
 }
 uint32_t pcap_reader::snaplen() const {
     if (m_state->format == file_format::pcapng) {
-        return m_state->first_snaplen; // libpcap only sees the zeroed field
+        return m_state->seen.first_snaplen; // libpcap only sees the zeroed field
     }
     return static_cast<uint32_t>(pcap_snapshot(m_state->pcap));
 }

@@ -4,12 +4,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <pcap/pcap.h>
 #include <stdexcept>
 #include <stdio_ext.h>
 #include <unistd.h>
+#include <vector>
 
 #include "evr/common/error.h"
 #include "evr/trace/pcap_reader.h"
@@ -22,7 +22,9 @@ namespace {
 constexpr uint64_t ns_per_s = 1000000000ull;
 constexpr uint64_t file_header_bytes = 24;
 constexpr uint64_t record_header_bytes = 16;
-constexpr size_t min_buffer_bytes = 4096;
+// Small enough that a run delivering to 100 k connections holds 100 k buffers cheaply
+// (record_writer shares a budget among them); stdio writes larger records straight through.
+constexpr size_t min_buffer_bytes = 512;
 
 std::string open_problem(int err) {
     std::string problem = std::string("cannot create: ") + std::strerror(err);
@@ -55,7 +57,10 @@ struct pcap_writer::state {
     // may still sit in the stdio buffer. After a write error the file is cut back to the
     // last boundary the kernel has, so it ends on a whole record.
     mark durable;
-    std::deque<mark> pending;
+    // (A vector read from `pending_head`: a deque costs 600 bytes even when empty, and a
+    // connection's writer is open for the whole run.)
+    std::vector<mark> pending;
+    size_t pending_head = 0;
     std::string error; // set once a write failed; later calls rethrow it
     bool header_lost = false;
 
@@ -86,7 +91,8 @@ struct pcap_writer::state {
         const int fd = ::fileno(file);
         const off_t on_disk = ::lseek(fd, 0, SEEK_CUR);
         mark keep = durable;
-        for (const mark& m : pending) {
+        for (size_t i = pending_head; i < pending.size(); ++i) {
+            const mark& m = pending[i];
             if (on_disk >= 0 && m.offset <= static_cast<uint64_t>(on_disk)) {
                 keep = m;
             }
@@ -159,6 +165,10 @@ void pcap_writer::start(uint32_t snaplen, size_t buffer_bytes) {
     if (s.dumper == nullptr) {
         s.fail_open("cannot create: " + detail::clean_pcap_message(pcap_geterr(s.dead), s.path));
     }
+    // The dumper is the FILE alone once the header is written; the handle (a kilobyte or
+    // so) is not needed for the writer's life.
+    pcap_close(s.dead);
+    s.dead = nullptr;
     s.logical_bytes = file_header_bytes;
     s.pending.push_back({file_header_bytes, 0});
     if (std::ferror(s.file)) {
@@ -225,9 +235,13 @@ void pcap_writer::write(uint64_t ts_ns, const uint8_t* data, uint32_t cap_len, u
     s.logical_bytes += record_header_bytes + hdr.caplen;
     s.pending.push_back({s.logical_bytes, s.records});
     // stdio holds at most buffer_bytes unwritten, so older boundaries are on disk.
-    while (!s.pending.empty() && s.pending.front().offset + s.buffer_bytes <= s.logical_bytes) {
-        s.durable = s.pending.front();
-        s.pending.pop_front();
+    while (s.pending_head < s.pending.size() &&
+           s.pending[s.pending_head].offset + s.buffer_bytes <= s.logical_bytes) {
+        s.durable = s.pending[s.pending_head++];
+    }
+    if (s.pending_head * 2 > s.pending.size()) { // amortised O(1) per record
+        s.pending.erase(s.pending.begin(), s.pending.begin() + static_cast<long>(s.pending_head));
+        s.pending_head = 0;
     }
 }
 
@@ -243,6 +257,7 @@ void pcap_writer::flush() {
     }
     s.durable = {s.logical_bytes, s.records};
     s.pending.clear();
+    s.pending_head = 0;
 }
 
 void pcap_writer::close() {

@@ -18,7 +18,9 @@ constexpr uint32_t max_block = 16u << 20;
 
 struct filter {
     FILE* raw = nullptr;
-    uint32_t* first_snaplen = nullptr;
+    pcapng_seen* seen = nullptr;
+    std::vector<uint8_t> prefix; // served before raw's bytes
+    size_t prefix_pos = 0;
     bool seen_idb = false;
     std::vector<uint8_t> buf; // the current block, possibly patched
     size_t pos = 0;
@@ -36,7 +38,11 @@ struct filter {
     size_t pull(size_t n) {
         const size_t old = buf.size();
         buf.resize(old + n);
-        const size_t got = std::fread(buf.data() + old, 1, n, raw);
+        const size_t from_prefix = std::min(n, prefix.size() - prefix_pos);
+        std::memcpy(buf.data() + old, prefix.data() + prefix_pos, from_prefix);
+        prefix_pos += from_prefix;
+        const size_t got =
+            from_prefix + std::fread(buf.data() + old + from_prefix, 1, n - from_prefix, raw);
         buf.resize(old + got);
         return got;
     }
@@ -78,8 +84,10 @@ struct filter {
             return true;
         }
         if (type == idb_type && len >= 20) {
-            if (!seen_idb && first_snaplen != nullptr) {
-                *first_snaplen = load32(buf.data() + 12);
+            if (!seen_idb && seen != nullptr) {
+                seen->first_snaplen = load32(buf.data() + 12);
+                seen->first_idb = buf;
+                seen->swapped = swap;
             }
             seen_idb = true;
             std::memset(buf.data() + 12, 0, 4);
@@ -117,10 +125,13 @@ int filter_close(void* cookie) {
 
 } // namespace
 
-FILE* open_pcapng_snaplen_filter(FILE* raw, uint32_t* first_snaplen) {
+FILE* open_pcapng_snaplen_filter(FILE* raw, pcapng_seen* seen, std::vector<uint8_t> prefix,
+                                 bool pcapng) {
     auto f = std::make_unique<filter>();
     f->raw = raw;
-    f->first_snaplen = first_snaplen;
+    f->seen = seen;
+    f->prefix = std::move(prefix);
+    f->passthrough = !pcapng;
     cookie_io_functions_t io{};
     io.read = filter_read;
     io.seek = filter_seek;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace evr::trace::detail {
 
@@ -15,6 +16,16 @@ namespace evr::trace::detail {
 // record decoding stays in libpcap. On anything unexpected the remaining bytes pass through
 // unchanged so libpcap reports the problem. The returned FILE owns `raw`; fclose closes
 // both. Returns nullptr (and leaves `raw` open) if the stream cannot be created.
-FILE* open_pcapng_snaplen_filter(FILE* raw, uint32_t* first_snaplen);
+//
+// A pipe cannot be peeked at: the bytes already read from `raw` to tell pcap from pcapng
+// come back as `prefix`, served first. With `pcapng` false the stream only replays the
+// prefix and then copies `raw` (a pcap from a pipe).
+struct pcapng_seen {
+    uint32_t first_snaplen = 0;     // the first interface's, before it is zeroed
+    std::vector<uint8_t> first_idb; // that interface's whole block, as read
+    bool swapped = false;           // the section's byte order is not the host's
+};
+FILE* open_pcapng_snaplen_filter(FILE* raw, pcapng_seen* seen, std::vector<uint8_t> prefix = {},
+                                 bool pcapng = true);
 
 } // namespace evr::trace::detail

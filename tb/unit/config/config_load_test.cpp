@@ -182,8 +182,6 @@ TEST(config_load, full_file) {
     ASSERT_EQ(c.multicast_groups.size(), 2u);
     EXPECT_EQ(c.multicast_groups[0].vlan, std::optional<std::uint16_t>(10));
     EXPECT_EQ(c.multicast_groups[1].members, (std::vector<std::string>{"db.1", "cache-2"}));
-    // The merged tree is kept as written.
-    EXPECT_EQ(c.tree["fifo"]["backend"].as<std::string>(), "lockstep");
 }
 
 TEST(config_load, set_overrides_file_and_applies_in_order) {

@@ -1,5 +1,6 @@
 // to_yaml(): every key printed, and the printed YAML loads back to an equal config.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "evr/config/schema.h"
 #include "temp_dir.h"

@@ -27,6 +27,10 @@ struct run_facts {
     double wall_seconds = 0;
 };
 
+// stats.json's tree, with the string connections_placeholder where the per-connection
+// array goes; stats_text() gives the file's text with the entries written in.
+inline constexpr const char* connections_placeholder = "<per-connection entries>";
 nlohmann::json make_stats(const run_facts& facts);
+std::string stats_text(const nlohmann::json& stats, const run_facts& facts);
 
 } // namespace evr::app

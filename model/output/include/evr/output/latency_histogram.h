@@ -24,7 +24,15 @@ private:
     static std::uint32_t bucket_of(std::uint64_t v);
     static std::uint64_t upper_of(std::uint32_t b);
 
+    // Makes m_buckets span bucket `b` too, keeping the counts it already has.
+    void cover(std::uint32_t b);
+
+    // Counts of buckets m_first .. m_first + size - 1 only: a connection's latencies sit
+    // in a narrow band, so a histogram costs a few dozen bytes rather than the kilobytes
+    // that buckets from 0 up to the largest latency would take (docs/reliability.md,
+    // "Memory", bytes per connection).
     std::vector<std::uint64_t> m_buckets;
+    std::uint32_t m_first = 0;
     std::uint64_t m_count = 0;
     std::uint64_t m_min = ~std::uint64_t{0};
     std::uint64_t m_max = 0;
