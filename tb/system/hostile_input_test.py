@@ -7,6 +7,7 @@ import json
 import os
 import resource
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -153,12 +154,32 @@ class DerivedLimits(unittest.TestCase):
             self.assertGreaterEqual(cycles[1], cycles[0], "the wire time wrapped")
 
 
+class Messages(unittest.TestCase):
+    """Refusals that say what is wrong and blame the key the user wrote."""
+
+    def test_timestamp_fraction_out_of_range_is_not_called_negative(self):
+        with tempfile.TemporaryDirectory() as d:
+            good = b.frame(b.mac(1), 0)
+            head = struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 1)
+            rec = struct.pack("<IIII", 5, 0xFFFFFFF0, len(good), len(good)) + good
+            trace = b.write(os.path.join(d, "frac.pcap"), head + rec)
+            cfg = b.unicast_config(os.path.join(d, "c.yaml"))
+            r, _ = run_bounded(trace, "-c", cfg, "-o", os.path.join(d, "out"))
+            b.one_line_error(self, r, "frac.pcap", "record 1", "fraction of a second")
+            self.assertNotIn("negative", r.stderr)
+
+    def test_a_set_list_item_is_blamed_not_the_defaults(self):
+        r, _ = run_bounded("--set", "fifo.buffer_classes.3=65535", "--print-config")
+        b.one_line_error(self, r, "--set fifo.buffer_classes.3=65535", "fifo.class_shares has 3")
+        self.assertNotIn("defaults", r.stderr)
+
+
 class Signals(unittest.TestCase):
     """SIGINT, SIGTERM and SIGHUP end the run within a second in every state."""
 
-    def answered(self, args, sig, after, outdir):
+    def answered(self, args, sig, after, outdir, env=None):
         p = subprocess.Popen([EVRSIM, *args, "-q", "-o", outdir], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, env=env)
         time.sleep(after)
         self.assertIsNone(p.poll(), "the run ended before the signal: the test lost its point")
         sent = time.monotonic()
@@ -194,6 +215,21 @@ class Signals(unittest.TestCase):
             out = os.path.join(d, "out")
             self.answered(["--set", "workload.frames=50000000"], signal.SIGTERM, 1.5, out)
             self.assertFalse(b.read_stats(out)["complete"])
+
+    def test_end_of_run_report(self):
+        # 4000 connection entries, slowed to 1 ms each by the test hook, so the signal lands
+        # while stats.json is being written (a million-connection table takes seconds).
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "out")
+            env = dict(os.environ, EVR_FAULT_SLOW_REPORT="1")
+            after = 3.0 if os.environ.get("EVR_UNDER_SANITIZER") else 1.5
+            err = self.answered(["--set", "workload.vms=4000", "--set", "workload.frames=2000"],
+                                signal.SIGTERM, after, out, env=env)
+            self.assertIn("while writing the end-of-run report", err)
+            stats = b.read_stats(out)
+            self.assertFalse(stats["complete"])
+            self.assertEqual(stats["connections"], [])
+            self.assertEqual(len(b.packets_rows(out)), 2000, "packets.csv is whole")
 
     def test_learning_pass(self):
         maker = os.path.join(os.path.dirname(EVRSIM), "evr_trace_read")

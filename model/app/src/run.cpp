@@ -162,8 +162,30 @@ struct session {
     }
 
     void publish(const nlohmann::json& stats, const run_facts& f) {
-        folder.write_whole(output::run_folder::stats_name, stats_text(stats, f));
+        folder.write_whole(output::run_folder::stats_name, *stats_text(stats, f));
         folder.publish();
+    }
+
+    // The end of a run that finished: a signal while the report is written still ends
+    // evrsim within the second. The outputs are closed and whole by then; stats.json says
+    // it is incomplete and leaves the per-connection entries out. Returns the signal, or 0.
+    int publish_interruptible(nlohmann::json stats, const run_facts& f) {
+        std::optional<std::string> text = stats_text(stats, f, [] { return stop_signal() != 0; });
+        const int sig = text ? 0 : stop_signal();
+        if (!text) {
+            stats["complete"] = false;
+            stats["incomplete_reason"] = "interrupted by " + signal_name(sig) +
+                                         " while writing the end-of-run report; the outputs "
+                                         "are whole, the per-connection entries are left out";
+            stats["connections"] = nlohmann::json::array();
+            text = stats.dump(2) + "\n";
+        }
+        folder.write_whole(output::run_folder::stats_name, *text);
+        folder.publish();
+        if (sig)
+            std::cerr << "evrsim: " << stats["incomplete_reason"].get<std::string>()
+                      << "; outputs in " << opts.outdir << " (stats.json: complete=false)\n";
+        return sig;
     }
 
     // A run that did not finish: stats.json says why, and the exit status tells the kind.
@@ -251,7 +273,8 @@ struct session {
             f.failure = {{"kind", "checker"}, {"cycle", end_cycle}, {"message", first}};
         }
         const nlohmann::json stats = make_stats(f);
-        publish(stats, f);
+        if (const int sig = publish_interruptible(stats, f))
+            return 128 + sig;
         if (!opts.quiet)
             print_summary(stats, opts.outdir, written_outputs(cfg));
         if (!pass) {

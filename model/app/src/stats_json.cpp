@@ -1,5 +1,9 @@
 #include "evr/app/stats_json.h"
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 #include "evr/core/drop_reason.h"
 #include "provenance.h"
 
@@ -152,7 +156,8 @@ nlohmann::json make_stats(const run_facts& f) {
     return j;
 }
 
-std::string stats_text(const nlohmann::json& stats, const run_facts& f) {
+std::optional<std::string> stats_text(const nlohmann::json& stats, const run_facts& f,
+                                      const std::function<bool()>& stop) {
     const std::string doc = stats.dump(2);
     const std::string mark = "\"" + std::string(connections_placeholder) + "\"";
     const std::size_t at = doc.find(mark);
@@ -167,7 +172,13 @@ std::string stats_text(const nlohmann::json& stats, const run_facts& f) {
         // Entries differ only in their numbers: the first one's size, with room, sizes all.
         const std::size_t first = connection_json(f, 0).dump(2).size();
         out.reserve(doc.size() + n * (first + first / 4 + 64));
+        // A table of a million connections takes seconds to write: a signal must not wait.
+        static const bool slow = std::getenv("EVR_FAULT_SLOW_REPORT") != nullptr;
         for (std::size_t k = 0; k < n; ++k) {
+            if (stop && (k % 1024 == 0 || slow) && stop())
+                return std::nullopt;
+            if (slow) // test hook: 1 ms an entry, so a test can signal mid-report
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
             // Indented as dump(2) indents an array two levels down, so the text is what
             // dumping the whole tree gave.
             const std::string entry = connection_json(f, k).dump(2);

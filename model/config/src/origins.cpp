@@ -37,6 +37,16 @@ void origin_map::erase_below(const std::string& path) {
     }
 }
 
+std::string origin_map::user_set_at_or_below(const std::string& path) const {
+    for (auto it = m_by_path.lower_bound(path);
+         it != m_by_path.end() && it->first.compare(0, path.size(), path) == 0; ++it) {
+        const std::string& p = it->first;
+        if (p.size() == path.size() || p[path.size()] == '.' || p[path.size()] == '[')
+            return p;
+    }
+    return "";
+}
+
 const origin* origin_map::find(const std::string& path) const {
     std::string p = path;
     for (;;) {

@@ -28,6 +28,10 @@ public:
     // True when a file or --set wrote exactly this path (not only an enclosing map).
     bool user_set(const std::string& path) const { return m_by_path.count(path) != 0; }
 
+    // The path itself when a file or --set wrote it, else the first path below it that one
+    // wrote ("fifo.buffer_classes[3]" for --set fifo.buffer_classes.3=...), else "".
+    std::string user_set_at_or_below(const std::string& path) const;
+
     // "cfg.yaml:12: fifo.x", "--set fifo.x=3" (the argument names the key),
     // "--set fifo={x: 3}: fifo.x", or "defaults: fifo.x".
     std::string where(const std::string& path) const;

@@ -29,8 +29,13 @@ public:
 
 private:
     // The first of the paths that the user set, else the first.
+    // The key to blame for a rule between a and b: a, unless only b (or an item of it)
+    // was written by the user.
     std::string pick(const std::string& a, const std::string& b) const {
-        return !m_origins.user_set(a) && m_origins.user_set(b) ? b : a;
+        if (!m_origins.user_set_at_or_below(a).empty())
+            return a;
+        const std::string in_b = m_origins.user_set_at_or_below(b);
+        return in_b.empty() ? a : in_b;
     }
     [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
         detail::fail(m_origins, path, problem);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "evr/common/error.h"
 #include "evr/lookup/parsed_frame.h"
 
 namespace evr::ingress {
@@ -25,6 +26,19 @@ std::uint64_t adapter::to_trace_ns(core::cycle_t cycle) const {
             break;
         }
     return m_stats.first_ts_ns + m_clock.to_ns(rel) + skipped;
+}
+
+void adapter::check_arrival_time(double end_ps, std::uint64_t index, std::uint64_t ts_ns) {
+    if (end_ps < max_arrival_ps)
+        return;
+    std::string msg = "input frame " + std::to_string(index + 1) + " (timestamp " +
+                      std::to_string(ts_ns) +
+                      " ns) would arrive after 2^63 ps (106 days) of simulated time, more than "
+                      "SystemC's 64-bit picosecond time holds with room to drain; replay fewer "
+                      "frames (replay.max_packets) or a faster line";
+    // Thrown inside the adapter's process: evrsim reads the facts back after sc_start().
+    record_failure({"bad_input", 0, "", "", "", msg});
+    throw input_error(msg);
 }
 
 void adapter::run() {
@@ -69,6 +83,7 @@ void adapter::run() {
             start_ps + static_cast<double>(std::uint64_t{m_params.preamble_bytes} + orig_len +
                                            m_params.fcs_bytes) *
                            m_ps_per_byte; // 64-bit sum: an orig_len near 2^32 must not wrap
+        check_arrival_time(end_ps, index, in.ts_ns);
         wire_free_ps = end_ps + m_params.ifg_bytes * m_ps_per_byte;
         const auto arrival = static_cast<core::cycle_t>(std::ceil(end_ps / period_ps - 1e-9));
         if (m_skips.empty() ? skipped_ns != 0 : m_skips.back().skipped_ns != skipped_ns)

@@ -128,8 +128,12 @@ pcap_reader::pcap_reader(const std::string& path) : m_state(std::make_unique<sta
             std::memset(magic, 0, sizeof magic);
         }
     } else {
-        prefix.resize(std::fread(magic, 1, sizeof magic, f));
-        std::memcpy(prefix.data(), magic, prefix.size());
+        const size_t got = std::fread(magic, 1, sizeof magic, f);
+        if (got == 0) {
+            std::fclose(f);
+            s.fail("empty input (nothing came through the pipe), not a pcap or pcapng file");
+        }
+        prefix.assign(magic, magic + got);
     }
     const uint32_t m = load32(magic, false);
     s.format = m == shb_magic ? file_format::pcapng : file_format::pcap;
@@ -206,8 +210,15 @@ bool pcap_reader::next(record& r) {
         // libpcap sign-extends it.
         sec += int64_t{1} << 32;
     }
-    if (sec < 0 || frac < 0) {
-        s.fail_record("negative timestamp (corrupt record header)");
+    // libpcap reads the pcap fraction field as a signed 32-bit value, and a pcapng time
+    // whose units overflow comes out with negative seconds: say which, not "negative".
+    if (frac < 0) {
+        s.fail_record("timestamp's fraction of a second is out of range (the field reads "
+                      "2^31 or more; corrupt record header)");
+    }
+    if (sec < 0) {
+        s.fail_record("timestamp out of range (the interface's time units overflow 64-bit "
+                      "seconds; corrupt block)");
     }
     const uint64_t usec = static_cast<uint64_t>(sec);
     const uint64_t ufrac = static_cast<uint64_t>(frac);

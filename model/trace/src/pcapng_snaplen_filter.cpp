@@ -34,16 +34,29 @@ struct filter {
         return swap ? __builtin_bswap32(v) : v;
     }
 
-    // Appends up to n bytes of raw to buf; returns how many arrived.
+    // Appends up to n bytes of raw to buf; returns how many arrived. The buffer grows with
+    // what arrives, 64 KiB at a time: a block header may claim 16 MiB in a file of 100
+    // bytes, and zeroing that much per read made such inputs slow (a fuzz timeout).
     size_t pull(size_t n) {
-        const size_t old = buf.size();
-        buf.resize(old + n);
-        const size_t from_prefix = std::min(n, prefix.size() - prefix_pos);
-        std::memcpy(buf.data() + old, prefix.data() + prefix_pos, from_prefix);
-        prefix_pos += from_prefix;
-        const size_t got =
-            from_prefix + std::fread(buf.data() + old + from_prefix, 1, n - from_prefix, raw);
-        buf.resize(old + got);
+        size_t got = 0;
+        while (got < n) {
+            const size_t step = std::min<size_t>(n - got, 64 * 1024);
+            const size_t old = buf.size();
+            buf.resize(old + step);
+            size_t arrived = 0;
+            const size_t from_prefix = std::min(step, prefix.size() - prefix_pos);
+            if (from_prefix > 0) {
+                std::memcpy(buf.data() + old, prefix.data() + prefix_pos, from_prefix);
+                prefix_pos += from_prefix;
+                arrived = from_prefix;
+            }
+            arrived += std::fread(buf.data() + old + arrived, 1, step - arrived, raw);
+            buf.resize(old + arrived);
+            got += arrived;
+            if (arrived < step) {
+                break; // end of input (or an error, which filter_read reports)
+            }
+        }
         return got;
     }
 

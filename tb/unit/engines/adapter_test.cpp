@@ -7,6 +7,7 @@
 // Two rigs in one elaboration: back to back at line rate into a tiny receive buffer that
 // nothing drains, and timestamp replay into a large one. Both start at cycle 10 (the
 // router's start-up would be the pool fill).
+#include <cmath>
 #include <gtest/gtest.h>
 #include <memory>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "evr/common/error.h"
 #include "evr/ingress/adapter.h"
 #include "evr/rxbuf/receive_buffer.h"
 
@@ -155,6 +157,26 @@ TEST(adapter, runt_oversize_and_overflow_drops_with_reasons) {
         EXPECT_EQ(r.log.dropped[i].cycle, expected[index[i]]); // dropped as it lands
     }
     EXPECT_EQ(r.log.dropped[2].data, r.source.items[4].data);
+}
+
+TEST(adapter, refuses_a_frame_past_what_systemc_time_holds) {
+    // 2^63 ps: a frame ending just before is fine, one at or past it is refused in one
+    // line that names the frame; a NaN (overflowed arithmetic) is refused too.
+    clear_failure();
+    EXPECT_NO_THROW(ingress::adapter::check_arrival_time(9.2e18, 0, 0));
+    try {
+        ingress::adapter::check_arrival_time(9.3e18, 41, 123);
+        FAIL() << "a frame past 2^63 ps was accepted";
+    } catch (const input_error& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("input frame 42 (timestamp 123 ns)"), std::string::npos) << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+    ASSERT_TRUE(recorded_failure().has_value());
+    EXPECT_EQ(recorded_failure()->kind, "bad_input");
+    clear_failure();
+    EXPECT_THROW(ingress::adapter::check_arrival_time(std::nan(""), 0, 0), input_error);
+    clear_failure();
 }
 
 TEST(receive_buffer, holds_bytes_and_records_until_released) {

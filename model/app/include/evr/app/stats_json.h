@@ -1,7 +1,9 @@
 // stats.json (schema: docs/evrsim.md): what a run did, in one document.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "evr/config/config.h"
@@ -31,6 +33,8 @@ struct run_facts {
 // array goes; stats_text() gives the file's text with the entries written in.
 inline constexpr const char* connections_placeholder = "<per-connection entries>";
 nlohmann::json make_stats(const run_facts& facts);
-std::string stats_text(const nlohmann::json& stats, const run_facts& facts);
+// nullopt when `stop` said so while the per-connection entries were being written.
+std::optional<std::string> stats_text(const nlohmann::json& stats, const run_facts& facts,
+                                      const std::function<bool()>& stop = {});
 
 } // namespace evr::app

@@ -54,6 +54,12 @@ public:
     // Maps a cycle back to the input's time base (for delivery timestamps).
     std::uint64_t to_trace_ns(core::cycle_t cycle) const;
 
+    // SystemC time is a 64-bit count of picoseconds. Input frames must arrive by 2^63 ps
+    // (about 106 days of simulated time), so the run keeps as long again to drain; a frame
+    // past it throws evr::input_error naming the frame (docs/config.md, "Limits").
+    static constexpr double max_arrival_ps = 9223372036854775808.0;
+    static void check_arrival_time(double end_ps, std::uint64_t index, std::uint64_t ts_ns);
+
 private:
     void run();
     bool accept(core::frame_slot* f);
