@@ -168,6 +168,23 @@ class Messages(unittest.TestCase):
             b.one_line_error(self, r, "frac.pcap", "record 1", "fraction of a second")
             self.assertNotIn("negative", r.stderr)
 
+    def test_pcapng_time_units_that_overflow_are_not_called_negative(self):
+        # if_tsresol 10^0 (whole seconds) and a timestamp of 2^64-1 units: libpcap's
+        # seconds come out negative.
+        with tempfile.TemporaryDirectory() as d:
+            f = b.frame(b.mac(1), 0)
+            shb = b.pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+            tsresol = struct.pack("<HH", 9, 1) + bytes(4) + struct.pack("<HH", 0, 0)
+            idb = b.pcapng_block(1, struct.pack("<HHI", 1, 0, 65535) + tsresol)
+            ts = 2**64 - 1
+            epb = b.pcapng_block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(f),
+                                                len(f)) + f)
+            trace = b.write(os.path.join(d, "ovf.pcapng"), shb + idb + epb)
+            cfg = b.unicast_config(os.path.join(d, "c.yaml"))
+            r, _ = run_bounded(trace, "-c", cfg, "-o", os.path.join(d, "out"))
+            b.one_line_error(self, r, "ovf.pcapng", "record 1", "overflow 64-bit seconds")
+            self.assertNotIn("negative", r.stderr)
+
     def test_a_set_list_item_is_blamed_not_the_defaults(self):
         r, _ = run_bounded("--set", "fifo.buffer_classes.3=65535", "--print-config")
         b.one_line_error(self, r, "--set fifo.buffer_classes.3=65535", "fifo.class_shares has 3")
@@ -261,14 +278,19 @@ class Memory(unittest.TestCase):
         trace = b.write(os.path.join(d, "t.pcap"), b.pcap_bytes([(0, b.frame(b.mac(1), 0))]))
         return cfg, trace
 
-    def test_connection_table_beyond_the_address_space_limit(self):
+    def run_table(self, d, memory_mib):
+        """100 k connections, one frame, under an address-space limit: (result, outdir)."""
         if os.environ.get("EVR_UNDER_SANITIZER"):
             self.skipTest("ASan reserves terabytes of address space: no RLIMIT_AS under it")
+        cfg, trace = self.write_table(d)
+        out = os.path.join(d, "out")
+        r, _ = run_bounded(trace, "-c", cfg, "-o", out, "--set", "output.conn_pcaps=false",
+                           seconds=120, memory_mib=memory_mib)
+        return r, out
+
+    def test_connection_table_beyond_the_address_space_limit(self):
         with tempfile.TemporaryDirectory() as d:
-            cfg, trace = self.write_table(d)
-            out = os.path.join(d, "out")
-            r, _ = run_bounded(trace, "-c", cfg, "-o", out, "--set", "output.conn_pcaps=false",
-                               seconds=120, memory_mib=300)
+            r, out = self.run_table(d, 300)
             b.one_line_error(self, r, "out of memory")
             self.assertEqual([p for p in os.listdir(out) if p.startswith(".")]
                              if os.path.exists(out) else [], [], "temporary files left")
@@ -277,13 +299,8 @@ class Memory(unittest.TestCase):
     def test_a_table_of_100k_connections_runs_in_600_mib(self):
         # The budget docs/reliability.md ("Memory") states: 100 k connections took 855 MB
         # before the histograms, pcap writers, stats.json and printed config were trimmed.
-        if os.environ.get("EVR_UNDER_SANITIZER"):
-            self.skipTest("ASan reserves terabytes of address space: no RLIMIT_AS under it")
         with tempfile.TemporaryDirectory() as d:
-            cfg, trace = self.write_table(d)
-            out = os.path.join(d, "out")
-            r, _ = run_bounded(trace, "-c", cfg, "-o", out, "--set", "output.conn_pcaps=false",
-                               seconds=120, memory_mib=600)
+            r, out = self.run_table(d, 600)
             self.assertEqual(r.returncode, 0, r.stderr)
             with open(os.path.join(out, "stats.json")) as f:
                 stats = json.load(f)
