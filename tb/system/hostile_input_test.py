@@ -185,6 +185,20 @@ class Messages(unittest.TestCase):
             b.one_line_error(self, r, "ovf.pcapng", "record 1", "overflow 64-bit seconds")
             self.assertNotIn("negative", r.stderr)
 
+    def test_an_input_named_like_the_stats_placeholder(self):
+        # stats.json's per-connection entries are spliced into the text at a placeholder
+        # value; an input path equal to it must not be taken for it.
+        with tempfile.TemporaryDirectory() as d:
+            path = b.write(os.path.join(d, "<per-connection entries>"),
+                           b.pcap_bytes([(i * 1000, b.frame(b.mac(1 + i % 2), i))
+                                         for i in range(4)]))
+            r = subprocess.run([EVRSIM, os.path.basename(path), "-o", "out", "-q"], cwd=d,
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            stats = b.read_stats(os.path.join(d, "out"))
+            self.assertEqual(stats["input"]["source"], "<per-connection entries>")
+            self.assertEqual(len(stats["connections"]), 2)
+
     def test_a_set_list_item_is_blamed_not_the_defaults(self):
         r, _ = run_bounded("--set", "fifo.buffer_classes.3=65535", "--print-config")
         b.one_line_error(self, r, "--set fifo.buffer_classes.3=65535", "fifo.class_shares has 3")

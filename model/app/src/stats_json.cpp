@@ -159,10 +159,15 @@ nlohmann::json make_stats(const run_facts& f) {
 std::optional<std::string> stats_text(const nlohmann::json& stats, const run_facts& f,
                                       const std::function<bool()>& stop) {
     const std::string doc = stats.dump(2);
-    const std::string mark = "\"" + std::string(connections_placeholder) + "\"";
-    const std::size_t at = doc.find(mark);
+    // Found by its top-level key (two spaces in): a string value elsewhere that equals the
+    // placeholder (an input file of that name) cannot look like this line.
+    const std::string key = "\n  \"connections\": ";
+    const std::string mark = key + "\"" + std::string(connections_placeholder) + "\"";
+    std::size_t at = doc.find(mark);
     if (at == std::string::npos)
         return doc + "\n"; // no connection entries (a test's hand-made tree)
+    at += key.size();
+    const std::size_t value_size = mark.size() - key.size();
     std::string out = doc.substr(0, at);
     const std::size_t n = f.recorder.connections().size();
     if (n == 0) {
@@ -192,7 +197,7 @@ std::optional<std::string> stats_text(const nlohmann::json& stats, const run_fac
         }
         out += "  ]";
     }
-    out.append(doc, at + mark.size(), std::string::npos);
+    out.append(doc, at + value_size, std::string::npos);
     out += '\n';
     return out;
 }
