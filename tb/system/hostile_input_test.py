@@ -192,8 +192,8 @@ class Messages(unittest.TestCase):
             path = b.write(os.path.join(d, "<per-connection entries>"),
                            b.pcap_bytes([(i * 1000, b.frame(b.mac(1 + i % 2), i))
                                          for i in range(4)]))
-            r = subprocess.run([EVRSIM, os.path.basename(path), "-o", "out", "-q"], cwd=d,
-                               capture_output=True, text=True, timeout=30)
+            r = subprocess.run([os.path.abspath(EVRSIM), os.path.basename(path), "-o", "out",
+                                "-q"], cwd=d, capture_output=True, text=True, timeout=30)
             self.assertEqual(r.returncode, 0, r.stderr)
             stats = b.read_stats(os.path.join(d, "out"))
             self.assertEqual(stats["input"]["source"], "<per-connection entries>")
