@@ -203,6 +203,10 @@ class Messages(unittest.TestCase):
         r, _ = run_bounded("--set", "fifo.buffer_classes.3=65535", "--print-config")
         b.one_line_error(self, r, "--set fifo.buffer_classes.3=65535", "fifo.class_shares has 3")
         self.assertNotIn("defaults", r.stderr)
+        # The same when the item is of the rule's first key.
+        r, _ = run_bounded("--set", "fifo.class_shares.3=0", "--print-config")
+        b.one_line_error(self, r, "--set fifo.class_shares.3=0", "fifo.class_shares has 4")
+        self.assertNotIn("defaults", r.stderr)
 
 
 class Signals(unittest.TestCase):

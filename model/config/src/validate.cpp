@@ -32,8 +32,8 @@ private:
     // The key to blame for a rule between a and b: a, unless only b (or an item of it)
     // was written by the user.
     std::string pick(const std::string& a, const std::string& b) const {
-        if (!m_origins.user_set_at_or_below(a).empty())
-            return a;
+        if (const std::string in_a = m_origins.user_set_at_or_below(a); !in_a.empty())
+            return in_a;
         const std::string in_b = m_origins.user_set_at_or_below(b);
         return in_b.empty() ? a : in_b;
     }

@@ -164,6 +164,7 @@ pcap_reader::pcap_reader(const std::string& path) : m_state(std::make_unique<sta
     }
     if (s.format == file_format::pcapng) {
         s.nanosecond_source = interface_is_ns(s.seen);
+        s.seen.first_idb = {}; // up to 16 MiB of options: not needed after the open
     } else {
         s.nanosecond_source = m == 0xA1B23C4Du || m == 0x4D3CB2A1u;
     }
