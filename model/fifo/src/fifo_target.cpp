@@ -8,11 +8,29 @@
 namespace evr {
 
 fifo_target::fifo_target(const sc_core::sc_module_name& name, const sc_core::sc_time& clock_period,
-                         fifo_backend& backend)
-    : sc_core::sc_module(name), cmd_in("cmd_in"), m_period(clock_period), m_backend(backend) {
+                         fifo_backend& backend, port_arbitration arb)
+    : sc_core::sc_module(name), cmd_in("cmd_in"), m_period(clock_period), m_backend(backend),
+      m_arbitration(std::move(arb)), m_port("arbiter", clock_period) {
     if (m_period == sc_core::SC_ZERO_TIME)
         throw std::invalid_argument(std::string(this->name()) + ": clock period must not be 0");
     cmd_in.register_b_transport(this, &fifo_target::b_transport);
+}
+
+void fifo_target::end_of_elaboration() {
+    std::vector<std::string> names = m_arbitration.requesters;
+    if (names.empty())
+        for (unsigned i = 0; i < cmd_in.size(); ++i)
+            names.push_back("initiator" + std::to_string(i));
+    if (names.size() != cmd_in.size())
+        throw std::logic_error(std::string(name()) + ": " + std::to_string(cmd_in.size()) +
+                               " initiators bound, " + std::to_string(names.size()) + " named");
+    const std::vector<std::string> order =
+        m_arbitration.order.empty() ? names : m_arbitration.order;
+    m_request.assign(names.size(), nullptr);
+    m_error.assign(names.size(), std::string());
+    m_port.configure(std::make_unique<core::arbiter>(std::string(name()) + ".cmd_in", names,
+                                                     m_arbitration.policy, order),
+                     [this](std::uint32_t r, core::cycle_t issue) { return serve(r, issue); });
 }
 
 uint64_t fifo_target::to_cycle(const sc_core::sc_time& t) const {
@@ -48,26 +66,38 @@ bool fifo_target::check_payload(tlm::tlm_generic_payload& p) {
     return status == tlm::TLM_OK_RESPONSE;
 }
 
-void fifo_target::b_transport(int /*initiator*/, tlm::tlm_generic_payload& payload,
+void fifo_target::b_transport(int initiator, tlm::tlm_generic_payload& payload,
                               sc_core::sc_time& delay) {
     if (!check_payload(payload))
         return; // a malformed payload has no timing and no effect
     fifo_cmd& cmd = *reinterpret_cast<fifo_cmd*>(payload.get_data_ptr());
-
-    const uint64_t arrival = to_cycle(sc_core::sc_time_stamp() + delay);
-    if (arrival < m_last_arrival) {
-        // Requests are served in call order; a call that arrives earlier than one already
-        // served means an initiator ran ahead of time (temporal decoupling), and the
-        // hardware order would differ. That would silently break cycle accuracy.
-        std::ostringstream os;
-        os << name() << ": " << to_string(cmd.op) << " arrives at cycle " << arrival
-           << " after a request that arrived at cycle " << m_last_arrival
-           << ": an initiator ran ahead; wait() for the annotated delay before the next command";
-        throw std::logic_error(os.str());
+    // The target synchronises: the request enters arbitration in the cycle it is made.
+    if (delay != sc_core::SC_ZERO_TIME) {
+        sc_core::wait(delay);
+        delay = sc_core::SC_ZERO_TIME;
     }
-    m_last_arrival = arrival;
+    to_cycle(sc_core::sc_time_stamp()); // throws off an edge
+    const auto r = static_cast<std::uint32_t>(initiator);
+    m_request[r] = &cmd;
+    m_port.transact(r);
+    if (!m_error[r].empty()) {
+        const std::string text = std::move(m_error[r]);
+        m_error[r].clear();
+        throw std::logic_error(text);
+    }
+}
 
-    const uint64_t issue = arrival > m_port_free ? arrival : m_port_free;
+uint64_t fifo_target::wait_cycles() const {
+    uint64_t sum = 0;
+    for (std::uint32_t r = 0; r < m_request.size(); ++r)
+        sum += m_port.arb().stats(r).wait_cycles;
+    return sum;
+}
+
+// At the grant phase of cycle `issue`: the command runs, the port is busy until its
+// response.
+core::arbitrated_port::served fifo_target::serve(std::uint32_t requester, uint64_t issue) {
+    fifo_cmd& cmd = *m_request[requester];
     const uint64_t response = m_backend.execute(cmd, issue);
     if (response <= issue) {
         std::ostringstream os;
@@ -77,20 +107,19 @@ void fifo_target::b_transport(int /*initiator*/, tlm::tlm_generic_payload& paylo
     }
     m_port_free = response;
     ++m_commands;
-    m_wait_cycles += issue - arrival;
     m_busy_cycles += response - issue;
-    // Integer time again: whole cycles must stay exactly whole.
-    delay += sc_core::sc_time::from_value((response - arrival) * m_period.value());
     if (m_probe)
         m_probe->fifo_command(static_cast<uint8_t>(cmd.op), issue, response, cmd.queue);
 
     if (cmd.rsp.result == fifo_result::error) {
-        // A protocol error is a bug in the calling engine, never a traffic condition.
+        // A protocol error is a bug in the calling engine, never a traffic condition; it
+        // is thrown in that engine's process when its answer is due (b_transport).
         std::ostringstream os;
         os << name() << ": elastic FIFO protocol error at cycle " << issue << " ("
            << m_backend.name() << " back end): " << to_string(cmd);
-        throw std::logic_error(os.str());
+        m_error[requester] = os.str();
     }
+    return {response, response};
 }
 
 } // namespace evr

@@ -60,7 +60,11 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_headers.resize(m_params.descriptors);
 
     m_fifo = make_fifo_unit(cfg.fifo.backend, m_params);
-    m_fifo_target = std::make_unique<fifo_target>("fifo", m_clock.period(), *m_fifo.backend);
+    // Requesters named in the order they are bound below (section "Sockets").
+    m_fifo_target = std::make_unique<fifo_target>(
+        "fifo", m_clock.period(), *m_fifo.backend,
+        port_arbitration{
+            {"store", "assist", "local", "pool"}, core::arbiter_policy::round_robin, {}});
     m_sram = std::make_unique<mem::sram>("sram", m_clock, cfg.sram.size_bytes,
                                          cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles);
 
@@ -197,6 +201,12 @@ void router::watch_completion() {
     m_vms->stop_random_stalls(); // no new episodes once the input has ended
     for (;;) {
         if (!open_frames || open_frames() == 0) {
+            // The last frame's buffer may still be on its way back (a RELEASE granted at
+            // the next grant phase): let the command port drain first.
+            const core::arbitrated_port& port = m_fifo_target->port();
+            while (port.arb().pending() || port.free_at() > m_clock.now())
+                wait(m_clock.duration(
+                    port.free_at() > m_clock.now() ? port.free_at() - m_clock.now() : 1));
             m_finished = true;
             sc_core::sc_stop();
             return;

@@ -62,6 +62,7 @@ public:
         uint64_t call_cycle;   // sc_time_stamp() at the call
         uint64_t delay_before; // annotated delay passed in, cycles
         sc_core::sc_time delay_after;
+        uint64_t return_cycle; // sc_time_stamp() when b_transport returned
     };
 
     tlm_utils::simple_initiator_socket<engine> fifo_out;
@@ -83,7 +84,7 @@ public:
         sc_core::sc_time delay = cycles(delay_cycles);
         const uint64_t now = cycle_of(sc_core::sc_time_stamp());
         const fifo_cmd& r = client.execute(cmd, delay);
-        log.push_back({r, now, delay_cycles, delay});
+        log.push_back({r, now, delay_cycles, delay, cycle_of(sc_core::sc_time_stamp())});
         if (sync)
             wait(delay);
         return r;
@@ -167,8 +168,9 @@ struct bench {
             e.at(36);
             e.issue(fifo_cmd::mask(0, true)); // arrives 36, busy: 38 -> 39
             e.at(65);
-            // A's STATUS was annotated to arrive at 70: this one would overtake it.
-            e.issue_expecting_error(fifo_cmd::status(1), sc_core::SC_ZERO_TIME);
+            // A's STATUS, made at 60, was annotated to arrive at 70: the target waits that
+            // out, so this one, made later, is served first: 65 -> 66.
+            e.issue(fifo_cmd::status(1));
         };
     }
 };
@@ -182,9 +184,10 @@ const engine::entry& find(const engine& e, fifo_op op, size_t nth = 0) {
     throw std::runtime_error(std::string("no ") + to_string(op) + " in the log of " + e.name());
 }
 
-// The response cycle an engine sees: call time + annotated delay after the call.
+// The response cycle an engine sees: b_transport blocks until the response edge and
+// hands back what is left of the annotated delay (nothing).
 uint64_t response_cycle(const engine::entry& x) {
-    return x.call_cycle + cycle_of(x.delay_after);
+    return x.return_cycle + cycle_of(x.delay_after);
 }
 
 TEST(fifo_target, socket_is_named_by_role) {
@@ -215,7 +218,7 @@ TEST(fifo_target, busy_port_queues_the_second_request) {
     EXPECT_EQ(response_cycle(e), 15u); // issued at 13 behind B's STATUS
 }
 
-TEST(fifo_target, simultaneous_requests_are_served_in_call_order) {
+TEST(fifo_target, simultaneous_requests_are_granted_round_robin) {
     const auto& calls = g_bench->backend.calls;
     size_t first = calls.size();
     for (size_t i = 0; i < calls.size(); ++i)
@@ -226,16 +229,21 @@ TEST(fifo_target, simultaneous_requests_are_served_in_call_order) {
     ASSERT_LT(first + 1, calls.size());
     const auto& one = calls[first];
     const auto& two = calls[first + 1];
-    EXPECT_TRUE((one.op == fifo_op::dequeue && two.op == fifo_op::pick) ||
-                (one.op == fifo_op::pick && two.op == fifo_op::dequeue));
+    // A (initiator 0) had the last grant (its ENQUEUE at 13), so B goes first.
+    EXPECT_EQ(one.op, fifo_op::pick);
+    EXPECT_EQ(two.op, fifo_op::dequeue);
     EXPECT_EQ(one.response, 20 + latency(one.op));
     EXPECT_EQ(two.issue, one.response);
     EXPECT_EQ(two.response, two.issue + latency(two.op));
     // And the engines see exactly those cycles.
-    EXPECT_EQ(response_cycle(find(g_bench->a, fifo_op::dequeue)),
-              one.op == fifo_op::dequeue ? one.response : two.response);
-    EXPECT_EQ(response_cycle(find(g_bench->b, fifo_op::pick)),
-              one.op == fifo_op::pick ? one.response : two.response);
+    EXPECT_EQ(response_cycle(find(g_bench->a, fifo_op::dequeue)), two.response);
+    EXPECT_EQ(response_cycle(find(g_bench->b, fifo_op::pick)), one.response);
+    // Per requester: A waited 1 (ENQUEUE) + 1 (DEQUEUE at 20) cycles, B 1 + 1 + 2.
+    const core::arbiter& arb = g_bench->port.arbiter();
+    EXPECT_EQ(arb.requesters()[0], "initiator0");
+    EXPECT_EQ(arb.stats(0).wait_cycles, 2u);
+    EXPECT_EQ(arb.stats(1).wait_cycles, 4u);
+    EXPECT_EQ(arb.stats(1).max_wait, 2u);
 }
 
 TEST(fifo_target, every_response_is_issue_plus_table_latency) {
@@ -243,12 +251,12 @@ TEST(fifo_target, every_response_is_issue_plus_table_latency) {
         EXPECT_EQ(c.response, c.issue + latency(c.op)) << to_string(c.op);
 }
 
-TEST(fifo_target, delay_annotation_in_whole_cycles) {
+TEST(fifo_target, annotated_delay_is_waited_out_by_the_target) {
     const engine::entry& r = find(g_bench->a, fifo_op::release);
     EXPECT_EQ(r.call_cycle, 30u);
     EXPECT_EQ(r.delay_before, 5u);
-    EXPECT_EQ(r.delay_after, cycles(8)); // 5 in + 0 wait + 3 latency
-    EXPECT_EQ(r.delay_after.value() % period.value(), 0u);
+    EXPECT_EQ(r.return_cycle, 38u); // 5 in + 0 wait + 3 latency
+    EXPECT_EQ(r.delay_after, sc_core::SC_ZERO_TIME);
     EXPECT_TRUE(r.cmd.rsp.freed);
     const engine::entry& m = find(g_bench->b, fifo_op::mask);
     EXPECT_EQ(m.call_cycle, 36u);
@@ -264,12 +272,12 @@ TEST(fifo_target, off_cycle_arrival_is_a_model_bug) {
     EXPECT_NE(text.find("not a whole number"), std::string::npos) << text;
 }
 
-TEST(fifo_target, an_initiator_running_ahead_is_a_model_bug) {
-    ASSERT_EQ(g_bench->b.errors.size(), 1u);
-    const std::string& text = g_bench->b.errors[0];
-    EXPECT_NE(text.find("arrives at cycle 65 after a request that arrived at cycle 70"),
-              std::string::npos)
-        << text;
+TEST(fifo_target, a_request_made_later_but_arriving_earlier_goes_first) {
+    EXPECT_TRUE(g_bench->b.errors.empty());
+    const engine::entry& later = find(g_bench->b, fifo_op::status, 1);
+    EXPECT_EQ(later.call_cycle, 65u);
+    EXPECT_EQ(response_cycle(later), 66u);
+    EXPECT_EQ(response_cycle(find(g_bench->a, fifo_op::status)), 71u);
 }
 
 TEST(fifo_target, protocol_error_stops_with_the_command_text) {
@@ -324,7 +332,7 @@ TEST(fifo_target, malformed_payloads_are_rejected) {
     uint32_t wrong_size = 0;
     unsigned char be[sizeof(fifo_cmd)] = {};
 
-    auto send = [&](auto setup, bool well_formed = false) {
+    auto send = [&](auto setup) {
         tlm::tlm_generic_payload p;
         p.set_command(tlm::TLM_WRITE_COMMAND);
         p.set_address(0);
@@ -335,9 +343,7 @@ TEST(fifo_target, malformed_payloads_are_rejected) {
         setup(p);
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         raw.fifo_out->b_transport(p, delay);
-        if (!well_formed) {
-            EXPECT_EQ(delay, sc_core::SC_ZERO_TIME); // no timing for a rejected payload
-        }
+        EXPECT_EQ(delay, sc_core::SC_ZERO_TIME); // no timing for a rejected payload
         return p.get_response_status();
     };
     using tlm::tlm_generic_payload;
@@ -366,10 +372,8 @@ TEST(fifo_target, malformed_payloads_are_rejected) {
     EXPECT_EQ(send([](tlm_generic_payload&) {}), tlm::TLM_COMMAND_ERROR_RESPONSE);
     EXPECT_EQ(g_bench->port.commands(), commands);
     EXPECT_EQ(g_bench->port.port_free_cycle(), free_cycle);
-    // A well-formed one still works afterwards.
-    cmd = fifo_cmd::status(0);
-    EXPECT_EQ(send([](tlm_generic_payload&) {}, true), tlm::TLM_OK_RESPONSE);
-    EXPECT_EQ(cmd.rsp.result, fifo_result::ok);
+    // (A well-formed command blocks until its response edge, so it needs a process and
+    // cannot be sent from here, after the simulation; the engines above send them.)
 }
 
 } // namespace
