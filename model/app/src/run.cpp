@@ -117,6 +117,13 @@ output::timeline_levels levels_of(const router::router& top) {
     return l;
 }
 
+// What a signal cost the outputs when the writer had not caught up (recorder_options).
+std::string unwritten_text(std::uint64_t records) {
+    return std::to_string(records) +
+           " output records the writer had not reached are not written (deliveries, drops "
+           "and packets.csv rows; the files hold whole records)";
+}
+
 // One simulation from the moment its run folder exists: every way it can end (complete,
 // interrupted, failed) closes the outputs, writes stats.json and moves the folder's files
 // into place, so a harness always finds a stats.json that says how the run ended.
@@ -173,10 +180,14 @@ struct session {
         std::optional<std::string> text = stats_text(stats, f, [] { return stop_signal() != 0; });
         const int sig = text ? 0 : stop_signal();
         if (!text) {
+            const std::uint64_t unwritten = recorder.unwritten_records();
             stats["complete"] = false;
-            stats["incomplete_reason"] = "interrupted by " + signal_name(sig) +
-                                         " while writing the end-of-run report; the outputs "
-                                         "are whole, the per-connection entries are left out";
+            stats["incomplete_reason"] =
+                "interrupted by " + signal_name(sig) + " while writing the end-of-run report; " +
+                (unwritten ? unwritten_text(unwritten) : std::string("the outputs are whole")) +
+                ", the per-connection entries are left out";
+            if (unwritten)
+                stats["unwritten_records"] = unwritten;
             stats["connections"] = nlohmann::json::array();
             text = stats.dump(2) + "\n";
         }
@@ -231,13 +242,33 @@ struct session {
         const std::string name = signal_name(sig);
         run_facts f = facts(end_cycle);
         f.complete = false;
+        const std::uint64_t unwritten = recorder.unwritten_records();
         f.incomplete_reason = std::string("interrupted by ") + name + " at cycle " +
                               std::to_string(end_cycle) + "; " + std::to_string(in_flight) +
                               " frames in flight are not in the outputs";
+        if (unwritten)
+            f.incomplete_reason += "; " + unwritten_text(unwritten);
         f.checker = {{"skipped", "run interrupted"}};
-        publish(make_stats(f), f);
+        nlohmann::json stats = make_stats(f);
+        if (unwritten)
+            stats["unwritten_records"] = unwritten;
+        // The user asked to stop: a per-connection table that takes longer than half a
+        // second to write (a million connections) is left out rather than waited for.
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        std::optional<std::string> text =
+            stats_text(stats, f, [give_up] { return std::chrono::steady_clock::now() > give_up; });
+        if (!text) {
+            f.incomplete_reason += "; the per-connection entries are left out (they took over "
+                                   "half a second to write)";
+            stats["incomplete_reason"] = f.incomplete_reason;
+            stats["connections"] = nlohmann::json::array();
+            text = stats.dump(2) + "\n";
+        }
+        folder.write_whole(output::run_folder::stats_name, *text);
+        folder.publish();
         std::cerr << "evrsim: " << f.incomplete_reason << "; outputs in " << opts.outdir
-                  << " cover the frames resolved so far (stats.json: complete=false)\n";
+                  << (unwritten ? "" : " cover the frames resolved so far")
+                  << " (stats.json: complete=false)\n";
         return 128 + sig;
     }
 
@@ -329,6 +360,7 @@ int simulate(const cli_options& opts, const config::config& cfg, const waveform_
     ro.conn_pcaps = cfg.output.conn_pcaps;
     ro.dropped_pcap = cfg.output.dropped_pcap;
     ro.packets_csv = cfg.output.packets_csv;
+    ro.abandon = [] { return stop_signal() != 0; };
     const ingress::adapter* ad = &top.adapter();
     output::run_recorder recorder(ro, prep.names,
                                   [ad](core::cycle_t c) { return ad->to_trace_ns(c); });

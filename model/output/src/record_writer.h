@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ public:
     // Set by the writer thread once a write failed; error() may be read after it is seen.
     bool failed() const { return m_failed.load(std::memory_order_acquire); }
     const std::string& error() const { return m_error; }
+    // Records skipped once recorder_options::abandon said so (read after close()).
+    std::uint64_t unwritten() const { return m_unwritten; }
 
     // Writes what is staged and closes every file, each cut back to its last whole record
     // or row after a failure; a file that lost even its header is removed. Returns the
@@ -57,6 +60,11 @@ private:
     void write_staged();
     trace::pcap_writer& conn_writer(std::uint32_t conn);
     void fail(const std::string& message);
+    bool abandoned(); // sticky once the options' abandon() said so
+
+    std::function<bool()> m_abandon;
+    bool m_abandoned = false;
+    std::uint64_t m_unwritten = 0;
 
     run_folder* m_folder;
     const std::vector<std::string>& m_names;

@@ -43,6 +43,10 @@ std::uint8_t* run_recorder::emit(std::size_t bytes) {
     return m_queue->append(bytes);
 }
 
+std::uint64_t run_recorder::unwritten_records() const {
+    return m_writer ? m_writer->unwritten() : 0;
+}
+
 void run_recorder::close() {
     if (m_closed)
         return;

@@ -28,6 +28,12 @@ struct recorder_options {
     bool conn_pcaps = true;
     bool dropped_pcap = true;
     bool packets_csv = true;
+    // Polled by the writer thread before each record (and each connection's share of the
+    // staged deliveries). Once it returns true the records not yet written are counted
+    // and skipped: a signal is then answered at once whatever the disk's speed (creating
+    // a thousand pcaps on a slow file system takes seconds), and what was written stays
+    // whole. Empty: never.
+    std::function<bool()> abandon;
 };
 
 struct connection_totals {
@@ -61,6 +67,9 @@ public:
     // pcap records, whole CSV rows) and calls sc_stop(): the run cannot produce its
     // outputs, and close() reports it.
     const std::string& write_error() const { return m_write_error; }
+    // Records skipped because `abandon` said so (after close()): the outputs then lack
+    // that many deliveries, drops and packets.csv rows.
+    std::uint64_t unwritten_records() const;
 
     std::uint64_t input_frames() const { return m_input; }
     std::uint64_t input_bytes() const { return m_input_bytes; }
