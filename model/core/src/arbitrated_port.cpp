@@ -23,12 +23,34 @@ void arbitrated_port::configure(std::unique_ptr<arbiter> arb, serve_fn serve) {
     m_error.assign(m_arbiter->requesters().size(), nullptr);
 }
 
+void arbitrated_port::configure(const std::string& port, std::size_t bound,
+                                const port_arbitration& how, serve_fn serve) {
+    std::vector<std::string> names = how.requesters;
+    if (names.empty())
+        for (std::size_t i = 0; i < bound; ++i)
+            names.push_back("initiator" + std::to_string(i));
+    if (names.size() != bound)
+        throw std::logic_error(port + ": " + std::to_string(bound) + " initiators bound, " +
+                               std::to_string(names.size()) + " named");
+    const std::vector<std::string>& order = how.order.empty() ? names : how.order;
+    configure(std::make_unique<arbiter>(port, names, how.policy, order), std::move(serve));
+}
+
+void arbitrated_port::transact(std::uint32_t requester, sc_core::sc_time& delay) {
+    if (delay != sc_core::SC_ZERO_TIME) {
+        sc_core::wait(delay);
+        delay = sc_core::SC_ZERO_TIME;
+    }
+    transact(requester);
+}
+
 void arbitrated_port::transact(std::uint32_t requester) {
     const std::uint64_t t = sc_core::sc_time_stamp().value();
     if (t % m_period_ps != 0) {
         std::ostringstream os;
         os << name() << ": " << m_arbiter->requesters()[requester] << " requests at "
-           << sc_core::sc_time_stamp() << ", not on a clock edge";
+           << sc_core::sc_time_stamp() << ", not on a clock edge (not a whole number of "
+           << sc_core::sc_time::from_value(m_period_ps) << " cycles)";
         throw std::logic_error(os.str());
     }
     const cycle_t c = t / m_period_ps;

@@ -17,34 +17,10 @@ fifo_target::fifo_target(const sc_core::sc_module_name& name, const sc_core::sc_
 }
 
 void fifo_target::end_of_elaboration() {
-    std::vector<std::string> names = m_arbitration.requesters;
-    if (names.empty())
-        for (unsigned i = 0; i < cmd_in.size(); ++i)
-            names.push_back("initiator" + std::to_string(i));
-    if (names.size() != cmd_in.size())
-        throw std::logic_error(std::string(name()) + ": " + std::to_string(cmd_in.size()) +
-                               " initiators bound, " + std::to_string(names.size()) + " named");
-    const std::vector<std::string> order =
-        m_arbitration.order.empty() ? names : m_arbitration.order;
-    m_request.assign(names.size(), nullptr);
-    m_error.assign(names.size(), std::string());
-    m_port.configure(std::make_unique<core::arbiter>(std::string(name()) + ".cmd_in", names,
-                                                     m_arbitration.policy, order),
+    m_request.assign(cmd_in.size(), nullptr);
+    m_error.assign(cmd_in.size(), std::string());
+    m_port.configure(std::string(name()) + ".cmd_in", cmd_in.size(), m_arbitration,
                      [this](std::uint32_t r, core::cycle_t issue) { return serve(r, issue); });
-}
-
-uint64_t fifo_target::to_cycle(const sc_core::sc_time& t) const {
-    // Integer arithmetic on the time resolution: a division of doubles could hide a
-    // fraction of a cycle.
-    const uint64_t value = t.value();
-    const uint64_t period = m_period.value();
-    if (value % period != 0) {
-        std::ostringstream os;
-        os << name() << ": request arrives at " << t << ", not a whole number of " << m_period
-           << " cycles (every action happens on a clock edge)";
-        throw std::logic_error(os.str());
-    }
-    return value / period;
 }
 
 bool fifo_target::check_payload(tlm::tlm_generic_payload& p) {
@@ -71,15 +47,10 @@ void fifo_target::b_transport(int initiator, tlm::tlm_generic_payload& payload,
     if (!check_payload(payload))
         return; // a malformed payload has no timing and no effect
     fifo_cmd& cmd = *reinterpret_cast<fifo_cmd*>(payload.get_data_ptr());
-    // The target synchronises: the request enters arbitration in the cycle it is made.
-    if (delay != sc_core::SC_ZERO_TIME) {
-        sc_core::wait(delay);
-        delay = sc_core::SC_ZERO_TIME;
-    }
-    to_cycle(sc_core::sc_time_stamp()); // throws off an edge
     const auto r = static_cast<std::uint32_t>(initiator);
     m_request[r] = &cmd;
-    m_port.transact(r);
+    // The target synchronises: the request enters arbitration in the cycle it is made.
+    m_port.transact(r, delay);
     if (!m_error[r].empty()) {
         const std::string text = std::move(m_error[r]);
         m_error[r].clear();

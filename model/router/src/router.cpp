@@ -65,8 +65,9 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
         "fifo", m_clock.period(), *m_fifo.backend,
         port_arbitration{
             {"store", "assist", "local", "pool"}, core::arbiter_policy::round_robin, {}});
-    m_sram = std::make_unique<mem::sram>("sram", m_clock, cfg.sram.size_bytes,
-                                         cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles);
+    m_sram = std::make_unique<mem::sram>(
+        "sram", m_clock, cfg.sram.size_bytes, cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles,
+        core::port_arbitration{{"assist", "local"}, core::arbiter_policy::round_robin, {}});
 
     std::vector<allocator::allocator::vm_ring> rings(conns);
     for (std::uint32_t k = 0; k < conns; ++k)
@@ -119,9 +120,9 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_assist->fifo_out.bind(m_fifo_target->cmd_in);
     m_local->fifo_out.bind(m_fifo_target->cmd_in);
     m_pool->fifo_out.bind(m_fifo_target->cmd_in);
-    m_store->sram_out.bind(m_sram->port_in);
-    m_assist->sram_out.bind(m_sram->port_in);
-    m_local->sram_out.bind(m_sram->port_in);
+    m_store->sram_out.bind(m_sram->write_in);
+    m_assist->sram_out.bind(m_sram->read_in);
+    m_local->sram_out.bind(m_sram->read_in);
     m_send->host_out.bind(m_host->write_in);
 
     // The monitors of the patent: who learns about what.

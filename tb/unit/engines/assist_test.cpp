@@ -76,8 +76,8 @@ public:
         store.fifo_out.bind(port.cmd_in);
         assist.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
-        store.sram_out.bind(sram.port_in);
-        assist.sram_out.bind(sram.port_in);
+        store.sram_out.bind(sram.write_in);
+        assist.sram_out.bind(sram.read_in);
         store.on_submitted = [this](std::uint32_t q) { assist.submitted(q); };
         assist.on_linked = [this](std::uint32_t k) { linked.emplace_back(k, clock.now()); };
         assist.on_buffer_freed = [this]() { ++freed_news; };

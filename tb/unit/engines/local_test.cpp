@@ -85,8 +85,8 @@ public:
         store.fifo_out.bind(port.cmd_in);
         local.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
-        store.sram_out.bind(sram.port_in);
-        local.sram_out.bind(sram.port_in);
+        store.sram_out.bind(sram.write_in);
+        local.sram_out.bind(sram.read_in);
         send.host_out.bind(host.write_in);
         events.add(&log);
         store.on_submitted = [this](std::uint32_t q) { local.submitted(queues.connection_of(q)); };

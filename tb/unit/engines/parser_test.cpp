@@ -72,7 +72,7 @@ public:
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
-        store.sram_out.bind(sram.port_in);
+        store.sram_out.bind(sram.write_in);
         send.host_out.bind(host.write_in);
     }
 

@@ -62,7 +62,7 @@ public:
                 queues) {
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
-        store.sram_out.bind(sram.port_in);
+        store.sram_out.bind(sram.write_in);
         drv.fifo_out.bind(port.cmd_in);
         store.on_submitted = [this](std::uint32_t q) { subs.push_back({q, clock.now()}); };
         store.on_allocated = [this]() { ++allocated_news; };
@@ -195,7 +195,7 @@ TEST(store_engine, sram_holds_the_bytes_and_the_header_describes_them) {
     EXPECT_EQ(h.conn, 1u);
     EXPECT_EQ(r.headers[a1.cmd.rsp.buffer].cls, lookup::frame_class::broadcast);
     // Port time of the SRAM: the two writes only.
-    EXPECT_EQ(r.sram.timing().busy_cycles(), 4u + 32);
+    EXPECT_EQ(r.sram.write_timing().busy_cycles(), 4u + 32);
 }
 
 TEST(store_engine, no_buffer_drops_with_reason_after_trying_every_fitting_class) {

@@ -14,6 +14,8 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <systemc>
 
@@ -21,6 +23,16 @@
 #include "evr/core/cycles.h"
 
 namespace evr::core {
+
+// How a port arbitrates, as the configuration says: `requesters` names the initiators in
+// the order they are bound to the target's socket; `order` and `policy` as core::arbiter
+// takes them. Left empty, the initiators are named "initiatorN" by socket index and
+// served round robin in that order.
+struct port_arbitration {
+    std::vector<std::string> requesters;
+    arbiter_policy policy = arbiter_policy::round_robin;
+    std::vector<std::string> order;
+};
 
 class arbitrated_port : public sc_core::sc_module {
 public:
@@ -37,6 +49,11 @@ public:
 
     // Before the simulation starts.
     void configure(std::unique_ptr<arbiter> arb, serve_fn serve);
+    // The same from a target's point of view: `bound` initiators on its socket, named and
+    // ordered by `how`; the arbiter is called `port`. Throws std::logic_error when the
+    // names do not match the bindings.
+    void configure(const std::string& port, std::size_t bound, const port_arbitration& how,
+                   serve_fn serve);
     bool configured() const { return m_arbiter != nullptr; }
     void on_grant(grant_fn f) { m_on_grant = std::move(f); }
 
@@ -44,6 +61,9 @@ public:
     // returns on the edge of the response cycle. What `serve` threw for this request is
     // thrown here, in the requester's process.
     void transact(std::uint32_t requester);
+    // The same from a target's b_transport: lets the initiator's annotated delay elapse
+    // first (the request enters arbitration in the cycle it is made), and consumes it.
+    void transact(std::uint32_t requester, sc_core::sc_time& delay);
 
     const arbiter& arb() const { return *m_arbiter; }
     cycle_t free_at() const { return m_free_at; }

@@ -20,14 +20,7 @@
 
 namespace evr {
 
-// How the port arbitrates: `requesters` names the initiators in the order they are
-// bound to cmd_in; `order` and `policy` as core::arbiter takes them. Left empty, the
-// initiators are named by socket index and served round robin in that order.
-struct port_arbitration {
-    std::vector<std::string> requesters;
-    core::arbiter_policy policy = core::arbiter_policy::round_robin;
-    std::vector<std::string> order;
-};
+using core::port_arbitration;
 
 class fifo_target : public sc_core::sc_module {
 public:
@@ -65,7 +58,6 @@ private:
     void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
     // Sets an error response and returns false when the payload is not a fifo_cmd write.
     static bool check_payload(tlm::tlm_generic_payload& payload);
-    uint64_t to_cycle(const sc_core::sc_time& t) const;
 
     sc_core::sc_time m_period;
     fifo_backend& m_backend;
