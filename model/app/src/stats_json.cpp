@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 
 #include "evr/core/drop_reason.h"
 #include "provenance.h"
@@ -140,6 +141,21 @@ nlohmann::json make_stats(const run_facts& f) {
         {"footprint_bytes_high_water", r.pools().high_water_footprint()},
         {"pool_grown", r.pools().grown()},
         {"pool_shrunk", r.pools().shrunk()}};
+    nlohmann::json arbiters;
+    for (const auto& [key, arb, how] :
+         {std::tuple{"fifo", &r.fifo_port().arbiter(), &f.cfg.arbiter.fifo},
+          std::tuple{"sram_read", &r.data_store().read_arbiter(), &f.cfg.arbiter.sram_read}}) {
+        nlohmann::json requesters;
+        for (std::uint32_t i = 0; i < arb->requesters().size(); ++i) {
+            const core::arbiter_stats& st = arb->stats(i);
+            requesters[arb->requesters()[i]] = {
+                {"grants", st.grants}, {"wait_cycles", st.wait_cycles}, {"max_wait", st.max_wait}};
+        }
+        arbiters[key] = {{"policy", core::to_string(arb->policy())},
+                         {"order", how->order},
+                         {"requesters", std::move(requesters)}};
+    }
+    j["arbiters"] = std::move(arbiters);
     j["receive_buffer"] = {{"size_bytes", r.rx().size_bytes()},
                            {"high_water_bytes", r.rx().high_water_bytes()}};
     j["engines"] = {

@@ -85,6 +85,10 @@ bool operator==(const config& a, const config& b) {
            same(a.sram, b.sram) && same(a.host, b.host) && same(a.fifo, b.fifo) &&
            a.router.policy == b.router.policy && a.router.ordering == b.router.ordering &&
            a.router.no_buffer == b.router.no_buffer &&
+           std::tie(a.arbiter.fifo.policy, a.arbiter.fifo.order, a.arbiter.sram_read.policy,
+                    a.arbiter.sram_read.order) ==
+               std::tie(b.arbiter.fifo.policy, b.arbiter.fifo.order, b.arbiter.sram_read.policy,
+                        b.arbiter.sram_read.order) &&
            a.lookup.unknown_unicast == b.lookup.unknown_unicast && a.vm == b.vm &&
            a.replay.mode == b.replay.mode && a.replay.max_packets == b.replay.max_packets &&
            same(a.workload, b.workload) && same(a.output, b.output) &&

@@ -24,6 +24,7 @@ const char* const policy_names[] = {"elastic", "hol", "drop"};
 const char* const ordering_names[] = {"connection", "strict"};
 const char* const no_buffer_names[] = {"drop", "wait"};
 const char* const replay_names[] = {"timestamps", "linerate"};
+const char* const arbitration_names[] = {"round_robin", "priority"};
 
 } // namespace
 
@@ -41,6 +42,18 @@ const char* to_string(no_buffer_action v) {
 }
 const char* to_string(replay_mode v) {
     return replay_names[static_cast<int>(v)];
+}
+const char* to_string(arbitration_policy v) {
+    return arbitration_names[static_cast<int>(v)];
+}
+
+const std::vector<std::string>& fifo_requesters() {
+    static const std::vector<std::string> names{"store", "assist", "local", "pool"};
+    return names;
+}
+const std::vector<std::string>& sram_read_requesters() {
+    static const std::vector<std::string> names{"assist", "local"};
+    return names;
 }
 
 namespace detail {
@@ -186,6 +199,13 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.router.no_buffer =
         enum_from<no_buffer_action>(no_buffer_names, get(&reader::enumeration, "router.no_buffer"));
 
+    for (auto [a, key] : {std::pair{&c.arbiter.fifo, "arbiter.fifo"},
+                          std::pair{&c.arbiter.sram_read, "arbiter.sram_read"}}) {
+        a->policy = enum_from<arbitration_policy>(
+            arbitration_names, get(&reader::enumeration, std::string(key) + ".policy"));
+        a->order = get(&reader::string_list, std::string(key) + ".order");
+    }
+
     c.lookup.unknown_unicast = get(&reader::string, "lookup.unknown_unicast");
 
     c.vm = read_vm(r, at(root, "vm"), "vm", vm_config{});
@@ -288,6 +308,11 @@ YAML::Node to_tree(const config& c) {
     t["router"]["policy"] = to_string(c.router.policy);
     t["router"]["ordering"] = to_string(c.router.ordering);
     t["router"]["no_buffer"] = to_string(c.router.no_buffer);
+    for (auto [a, key] :
+         {std::pair{&c.arbiter.fifo, "fifo"}, std::pair{&c.arbiter.sram_read, "sram_read"}}) {
+        t["arbiter"][key]["policy"] = to_string(a->policy);
+        t["arbiter"][key]["order"] = scalar_list(a->order);
+    }
     t["lookup"]["unknown_unicast"] = c.lookup.unknown_unicast;
     t["vm"] = vm_tree(c.vm);
 

@@ -135,6 +135,22 @@ std::vector<key_info> build_schema() {
     choice("router.no_buffer", "drop", {"drop", "wait"},
            "store engine with no free buffer: drop, or wait while the receive buffer has room");
 
+    // Arbiters of the shared ports (docs/timing.md, "Arbitration"). The default orders are
+    // the router's binding orders (fifo_requesters(), sram_read_requesters()).
+    const std::string policy_meaning =
+        "round_robin = rotating priority in `order`, the requester after the last one "
+        "granted first; priority = fixed priority, highest first in `order`";
+    choice("arbiter.fifo.policy", "round_robin", {"round_robin", "priority"},
+           "elastic FIFO command port arbiter: " + policy_meaning);
+    add("arbiter.fifo.order", vt::string_list, "[store, assist, local, pool]", "", unbounded(),
+        "elastic FIFO command port: the engines in priority or rotation order")
+        .constraint = "each of store, assist, local, pool once";
+    choice("arbiter.sram_read.policy", "round_robin", {"round_robin", "priority"},
+           "data-store SRAM read port arbiter: " + policy_meaning);
+    add("arbiter.sram_read.order", vt::string_list, "[assist, local]", "", unbounded(),
+        "data-store SRAM read port: the engines in priority or rotation order")
+        .constraint = "each of assist, local once";
+
     add("lookup.unknown_unicast", vt::string, "drop", "", unbounded(),
         "where unicast frames to an unknown destination go")
         .constraint = "drop or a connection name";

@@ -1,10 +1,12 @@
 // Rules that involve more than one value. Each error names the value the user wrote
 // (a value left at its default has no line to point to).
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "detail.h"
 #include "scalars.h"
@@ -20,6 +22,7 @@ public:
     void run() {
         check_fifo();
         check_sram();
+        check_arbiters();
         check_connections();
         check_groups();
         check_lookup();
@@ -112,6 +115,33 @@ private:
             fail(pick("sram.reserve_bytes", "sram.size_bytes"),
                  "sram.reserve_bytes (" + std::to_string(s.reserve_bytes) +
                      ") exceeds sram.size_bytes (" + std::to_string(s.size_bytes) + ")");
+    }
+
+    // An order names each requester of its port once (core::arbiter would throw later,
+    // without a key to point to).
+    void check_arbiters() const {
+        for (auto [a, key, names] :
+             {std::tuple{&m_cfg.arbiter.fifo, "arbiter.fifo.order", &fifo_requesters()},
+              std::tuple{&m_cfg.arbiter.sram_read, "arbiter.sram_read.order",
+                         &sram_read_requesters()}}) {
+            std::string all;
+            for (const std::string& n : *names)
+                all += (all.empty() ? "" : ", ") + n;
+            std::set<std::string> seen;
+            for (std::size_t i = 0; i < a->order.size(); ++i) {
+                const std::string& n = a->order[i];
+                if (std::find(names->begin(), names->end(), n) == names->end())
+                    fail(index(key, i), "'" + n + "' is not a requester of this port (" + all +
+                                            ")" + did_you_mean(nearest(n, *names)));
+                if (!seen.insert(n).second)
+                    fail(index(key, i),
+                         "'" + n + "' is named twice; name each of " + all + " once");
+            }
+            if (a->order.size() != names->size())
+                fail(key, "names " + std::to_string(a->order.size()) + " of the port's " +
+                              std::to_string(names->size()) + " requesters; name each of " + all +
+                              " once");
+        }
     }
 
     static constexpr std::size_t max_name_bytes = 250;

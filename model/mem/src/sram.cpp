@@ -33,10 +33,9 @@ sram::sram(sc_core::sc_module_name name, const core::clock_domain& clock, std::u
 
 void sram::end_of_elaboration() {
     m_read_request.assign(read_in.size(), nullptr);
-    m_read_port.configure(std::string(name()) + ".read_in", read_in.size(), m_read_arbitration,
-                          [this](std::uint32_t r, core::cycle_t issue) {
-                              return serve_read(r, issue);
-                          });
+    m_read_port.configure(
+        std::string(name()) + ".read_in", read_in.size(), m_read_arbitration,
+        [this](std::uint32_t r, core::cycle_t issue) { return serve_read(r, issue); });
 }
 
 bool sram::in_range(const tlm::tlm_generic_payload& p) const {

@@ -45,6 +45,15 @@ parser::policy policy_of(config::router_policy p) {
     return parser::policy::elastic;
 }
 
+// A port's arbiter as the configuration says; `requesters` in binding order.
+core::port_arbitration arbitration(const std::vector<std::string>& requesters,
+                                   const config::arbiter_config& a) {
+    const core::arbiter_policy policy = a.policy == config::arbitration_policy::priority
+                                            ? core::arbiter_policy::priority
+                                            : core::arbiter_policy::round_robin;
+    return {requesters, policy, a.order};
+}
+
 } // namespace
 
 router::router(sc_core::sc_module_name name, const config::config& cfg, scenario& sc)
@@ -61,13 +70,12 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
 
     m_fifo = make_fifo_unit(cfg.fifo.backend, m_params);
     // Requesters named in the order they are bound below (section "Sockets").
-    m_fifo_target = std::make_unique<fifo_target>(
-        "fifo", m_clock.period(), *m_fifo.backend,
-        port_arbitration{
-            {"store", "assist", "local", "pool"}, core::arbiter_policy::round_robin, {}});
+    m_fifo_target =
+        std::make_unique<fifo_target>("fifo", m_clock.period(), *m_fifo.backend,
+                                      arbitration(config::fifo_requesters(), cfg.arbiter.fifo));
     m_sram = std::make_unique<mem::sram>(
         "sram", m_clock, cfg.sram.size_bytes, cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles,
-        core::port_arbitration{{"assist", "local"}, core::arbiter_policy::round_robin, {}});
+        arbitration(config::sram_read_requesters(), cfg.arbiter.sram_read));
 
     std::vector<allocator::allocator::vm_ring> rings(conns);
     for (std::uint32_t k = 0; k < conns; ++k)

@@ -116,6 +116,21 @@ TEST_F(config_error, file_problems) {
               "cfg.yaml:1: expected a map of sections at the top level, got \"just text\"");
 }
 
+TEST_F(config_error, arbiter_orders_name_each_requester_once) {
+    EXPECT_EQ(error("arbiter:\n  fifo:\n    order: [store, asist, local, pool]\n"),
+              "cfg.yaml:3: arbiter.fifo.order[1]: 'asist' is not a requester of this port "
+              "(store, assist, local, pool) (did you mean assist?)");
+    EXPECT_EQ(error("arbiter:\n  sram_read:\n    order: [local, local]\n"),
+              "cfg.yaml:3: arbiter.sram_read.order[1]: 'local' is named twice; name each of "
+              "assist, local once");
+    EXPECT_EQ(error("arbiter:\n  fifo:\n    order: [pool, store]\n"),
+              "cfg.yaml:3: arbiter.fifo.order: names 2 of the port's 4 requesters; name each of "
+              "store, assist, local, pool once");
+    EXPECT_EQ(error("arbiter:\n  sram_read:\n    policy: fifo\n"),
+              "cfg.yaml:3: arbiter.sram_read.policy: expected one of round_robin, priority, got "
+              "\"fifo\"");
+}
+
 TEST_F(config_error, fifo_cross_checks) {
     EXPECT_EQ(error("fifo:\n  buffer_classes: [256, 256, 9216]\n"),
               "cfg.yaml:2: fifo.buffer_classes[1]: 256 does not exceed the class before it "

@@ -59,8 +59,8 @@ public:
         mem::prepare(p, cmd, addr, bytes.data(), len);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         sram_out->b_transport(p, d);
-        log.push_back({m_clock.to_cycles(sc_core::sc_time_stamp() + d), p.get_response_status(),
-                       bytes});
+        log.push_back(
+            {m_clock.to_cycles(sc_core::sc_time_stamp() + d), p.get_response_status(), bytes});
         wait(d);
     }
 

@@ -16,6 +16,7 @@ enum class router_policy { elastic, hol, drop };
 enum class ordering_mode { connection, strict };
 enum class no_buffer_action { drop, wait };
 enum class replay_mode { timestamps, linerate };
+enum class arbitration_policy { round_robin, priority };
 
 // Field defaults live only in the schema: value-initialised structs hold zeros.
 // Use default_config() for a configuration with every default applied.
@@ -147,6 +148,18 @@ struct multicast_group_config {
     std::vector<std::string> members; // connection names
 };
 
+// One shared port's arbiter (docs/timing.md, "Arbitration"): `order` names each of the
+// port's requesters once, highest priority first or in rotation order.
+struct arbiter_config {
+    arbitration_policy policy = arbitration_policy::round_robin;
+    std::vector<std::string> order;
+};
+
+struct arbiters_config {
+    arbiter_config fifo;      // elastic FIFO command port: store, assist, local, pool
+    arbiter_config sram_read; // data-store SRAM read port: assist, local
+};
+
 struct config {
     clock_config clock;
     std::uint64_t seed = 0;
@@ -159,6 +172,7 @@ struct config {
     host_config host;
     fifo_config fifo;
     router_config router;
+    arbiters_config arbiter;
     lookup_config lookup;
     vm_config vm;
     replay_config replay;
@@ -197,6 +211,12 @@ const char* to_string(router_policy v);
 const char* to_string(ordering_mode v);
 const char* to_string(no_buffer_action v);
 const char* to_string(replay_mode v);
+const char* to_string(arbitration_policy v);
+
+// The requesters of each arbitrated port, in the order the router binds them (the
+// default order of its arbiter.*.order key).
+const std::vector<std::string>& fifo_requesters();
+const std::vector<std::string>& sram_read_requesters();
 
 // Field-by-field equality (config::tree excluded); doubles compare exactly.
 bool operator==(const vm_config& a, const vm_config& b);
