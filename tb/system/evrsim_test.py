@@ -124,7 +124,9 @@ class BuiltIn(unittest.TestCase):
             "priority": ["--set", "arbiter.fifo.policy=priority",
                          "--set", "arbiter.fifo.order=[pool, local, assist, store]",
                          "--set", "arbiter.sram_read.policy=priority",
-                         "--set", "arbiter.sram_read.order=[local, assist]"],
+                         "--set", "arbiter.sram_read.order=[local, assist]",
+                         "--set", "arbiter.allocator.policy=priority",
+                         "--set", "arbiter.allocator.order=[local, parser]"],
             "rotation": ["--set", "arbiter.fifo.order=[local, pool, store, assist]",
                          "--set", "arbiter.sram_read.order=[local, assist]"],
         }
@@ -139,6 +141,11 @@ class BuiltIn(unittest.TestCase):
                 policy = "priority" if name == "priority" else "round_robin"
                 self.assertEqual(arb["fifo"]["policy"], policy)
                 self.assertEqual(arb["sram_read"]["policy"], policy)
+                self.assertEqual(arb["allocator"]["policy"], policy)
+                # No occupancy: every attempt is decided in the cycle it is made.
+                for q in arb["allocator"]["requesters"].values():
+                    self.assertEqual(q["wait_cycles"], 0)
+                self.assertGreater(arb["allocator"]["requesters"]["parser"]["grants"], 0)
                 fifo = arb["fifo"]["requesters"]
                 self.assertEqual(sum(q["grants"] for q in fifo.values()),
                                  stats["elastic_fifo"]["commands"])

@@ -2,14 +2,38 @@
 
 namespace evr::allocator {
 
-allocator::allocator(sc_core::sc_module_name name, const std::vector<vm_ring>& rings,
-                     std::uint32_t host_credits, std::uint32_t latency_cycles)
+allocator::allocator(sc_core::sc_module_name name, const core::clock_domain& clock,
+                     const std::vector<vm_ring>& rings, std::uint32_t host_credits,
+                     std::uint32_t latency_cycles, core::port_arbitration arbitration)
     : sc_module(name), m_rings(rings), m_posted(rings.size()), m_stored(rings.size(), 0),
       m_exclusive(rings.size(), false), m_credits_total(host_credits), m_credits(host_credits),
       m_latency(latency_cycles), m_returned_flag(rings.size(), false),
-      m_watched(rings.size(), false) {
+      m_watched(rings.size(), false), m_clock(clock), m_port("arbiter", clock.period()) {
     for (std::size_t k = 0; k < rings.size(); ++k)
         m_posted[k] = rings[k].entries;
+    if (arbitration.requesters.empty())
+        arbitration.requesters = {"parser", "local"};
+    m_port.configure(std::string(this->name()) + ".arbiter", 2, arbitration,
+                     [this](std::uint32_t who, core::cycle_t issue) { return serve(who, issue); });
+}
+
+grant allocator::request(requester who, std::uint32_t conn, std::uint32_t orig_len) {
+    const auto r = static_cast<std::uint32_t>(who);
+    m_attempt[r] = {conn, orig_len, grant::ok};
+    // Decided in the attempt's last cycle, after every engine of that edge has run.
+    sc_core::sc_time delay = m_clock.duration(m_latency > 1 ? m_latency - 1 : 0);
+    m_port.transact(r, delay);
+    return m_attempt[r].result;
+}
+
+// At the grant phase: the attempt is decided on the state every engine left on this edge.
+// The allocator has no occupancy: every pending attempt can be granted in one cycle, in
+// the policy's order.
+core::arbitrated_port::served allocator::serve(std::uint32_t who, core::cycle_t issue) {
+    attempt& a = m_attempt[who];
+    a.result = who == static_cast<std::uint32_t>(requester::parser) ? try_direct(a.conn, a.orig_len)
+                                                                    : try_local(a.conn, a.orig_len);
+    return {issue, issue + 1};
 }
 
 std::uint32_t allocator::buffers_needed(std::uint32_t conn, std::uint32_t orig_len) const {

@@ -48,6 +48,16 @@ bool same(const workload_config& a, const workload_config& b) {
                     b.stalling_vms, b.ring_entries, b.stall_us);
 }
 
+bool same(const arbiters_config& a, const arbiters_config& b) {
+    for (const arbitrated_port& port : arbitrated_ports()) {
+        const arbiter_config& x = a.*port.member;
+        const arbiter_config& y = b.*port.member;
+        if (x.policy != y.policy || x.order != y.order)
+            return false;
+    }
+    return true;
+}
+
 bool same(const output_config& a, const output_config& b) {
     return std::tie(a.conn_pcaps, a.dropped_pcap, a.packets_csv, a.timeline, a.timeline_interval_us,
                     a.latency_percentiles, a.wave_connections) ==
@@ -84,11 +94,7 @@ bool operator==(const config& a, const config& b) {
                                                           b.assist.per_copy_cycles) &&
            same(a.sram, b.sram) && same(a.host, b.host) && same(a.fifo, b.fifo) &&
            a.router.policy == b.router.policy && a.router.ordering == b.router.ordering &&
-           a.router.no_buffer == b.router.no_buffer &&
-           std::tie(a.arbiter.fifo.policy, a.arbiter.fifo.order, a.arbiter.sram_read.policy,
-                    a.arbiter.sram_read.order) ==
-               std::tie(b.arbiter.fifo.policy, b.arbiter.fifo.order, b.arbiter.sram_read.policy,
-                        b.arbiter.sram_read.order) &&
+           a.router.no_buffer == b.router.no_buffer && same(a.arbiter, b.arbiter) &&
            a.lookup.unknown_unicast == b.lookup.unknown_unicast && a.vm == b.vm &&
            a.replay.mode == b.replay.mode && a.replay.max_packets == b.replay.max_packets &&
            same(a.workload, b.workload) && same(a.output, b.output) &&

@@ -47,13 +47,20 @@ const char* to_string(arbitration_policy v) {
     return arbitration_names[static_cast<int>(v)];
 }
 
-const std::vector<std::string>& fifo_requesters() {
-    static const std::vector<std::string> names{"store", "assist", "local", "pool"};
-    return names;
+const std::vector<arbitrated_port>& arbitrated_ports() {
+    static const std::vector<arbitrated_port> ports{
+        {"fifo", &arbiters_config::fifo, {"store", "assist", "local", "pool"}},
+        {"sram_read", &arbiters_config::sram_read, {"assist", "local"}},
+        {"allocator", &arbiters_config::allocator, {"parser", "local"}},
+    };
+    return ports;
 }
-const std::vector<std::string>& sram_read_requesters() {
-    static const std::vector<std::string> names{"assist", "local"};
-    return names;
+
+const arbitrated_port& port_of(arbiter_config arbiters_config::*member) {
+    for (const arbitrated_port& p : arbitrated_ports())
+        if (p.member == member)
+            return p;
+    throw std::logic_error("evr config: an arbiters_config member missing from the ports");
 }
 
 namespace detail {
@@ -199,11 +206,12 @@ config from_tree(const YAML::Node& root, const origin_map& origins) {
     c.router.no_buffer =
         enum_from<no_buffer_action>(no_buffer_names, get(&reader::enumeration, "router.no_buffer"));
 
-    for (auto [a, key] : {std::pair{&c.arbiter.fifo, "arbiter.fifo"},
-                          std::pair{&c.arbiter.sram_read, "arbiter.sram_read"}}) {
-        a->policy = enum_from<arbitration_policy>(
-            arbitration_names, get(&reader::enumeration, std::string(key) + ".policy"));
-        a->order = get(&reader::string_list, std::string(key) + ".order");
+    for (const arbitrated_port& port : arbitrated_ports()) {
+        arbiter_config& a = c.arbiter.*port.member;
+        const std::string key = std::string("arbiter.") + port.name;
+        a.policy = enum_from<arbitration_policy>(arbitration_names,
+                                                 get(&reader::enumeration, key + ".policy"));
+        a.order = get(&reader::string_list, key + ".order");
     }
 
     c.lookup.unknown_unicast = get(&reader::string, "lookup.unknown_unicast");
@@ -308,10 +316,10 @@ YAML::Node to_tree(const config& c) {
     t["router"]["policy"] = to_string(c.router.policy);
     t["router"]["ordering"] = to_string(c.router.ordering);
     t["router"]["no_buffer"] = to_string(c.router.no_buffer);
-    for (auto [a, key] :
-         {std::pair{&c.arbiter.fifo, "fifo"}, std::pair{&c.arbiter.sram_read, "sram_read"}}) {
-        t["arbiter"][key]["policy"] = to_string(a->policy);
-        t["arbiter"][key]["order"] = scalar_list(a->order);
+    for (const arbitrated_port& port : arbitrated_ports()) {
+        const arbiter_config& a = c.arbiter.*port.member;
+        t["arbiter"][std::string(port.name)]["policy"] = to_string(a.policy);
+        t["arbiter"][std::string(port.name)]["order"] = scalar_list(a.order);
     }
     t["lookup"]["unknown_unicast"] = c.lookup.unknown_unicast;
     t["vm"] = vm_tree(c.vm);

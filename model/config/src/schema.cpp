@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+
+#include "evr/config/config.h"
 
 namespace evr::config {
 namespace {
@@ -136,20 +139,24 @@ std::vector<key_info> build_schema() {
            "store engine with no free buffer: drop, or wait while the receive buffer has room");
 
     // Arbiters of the shared ports (docs/timing.md, "Arbitration"). The default orders are
-    // the router's binding orders (fifo_requesters(), sram_read_requesters()).
-    const std::string policy_meaning =
-        "round_robin = rotating priority in `order`, the requester after the last one "
-        "granted first; priority = fixed priority, highest first in `order`";
-    choice("arbiter.fifo.policy", "round_robin", {"round_robin", "priority"},
-           "elastic FIFO command port arbiter: " + policy_meaning);
-    add("arbiter.fifo.order", vt::string_list, "[store, assist, local, pool]", "", unbounded(),
-        "elastic FIFO command port: the engines in priority or rotation order")
-        .constraint = "each of store, assist, local, pool once";
-    choice("arbiter.sram_read.policy", "round_robin", {"round_robin", "priority"},
-           "data-store SRAM read port arbiter: " + policy_meaning);
-    add("arbiter.sram_read.order", vt::string_list, "[assist, local]", "", unbounded(),
-        "data-store SRAM read port: the engines in priority or rotation order")
-        .constraint = "each of assist, local once";
+    // the router's binding orders.
+    const std::map<std::string, std::string> port_meaning{
+        {"fifo", "elastic FIFO command port"},
+        {"sram_read", "data-store SRAM read port"},
+        {"allocator", "allocator (the parser's direct attempts, the local engine's own)"}};
+    for (const arbitrated_port& port : arbitrated_ports()) {
+        const std::string key = std::string("arbiter.") + port.name;
+        const std::string& what = port_meaning.at(port.name);
+        std::string names;
+        for (const std::string& n : port.requesters)
+            names += (names.empty() ? "" : ", ") + n;
+        choice(key + ".policy", "round_robin", {"round_robin", "priority"},
+               what + " arbiter: round_robin = rotating priority in `order`, the requester "
+                      "after the last one granted first; priority = fixed, highest first");
+        add(key + ".order", vt::string_list, "[" + names + "]", "", unbounded(),
+            what + ": the requesters in priority or rotation order")
+            .constraint = "each of " + names + " once";
+    }
 
     add("lookup.unknown_unicast", vt::string, "drop", "", unbounded(),
         "where unicast frames to an unknown destination go")

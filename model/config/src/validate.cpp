@@ -120,10 +120,10 @@ private:
     // An order names each requester of its port once (core::arbiter would throw later,
     // without a key to point to).
     void check_arbiters() const {
-        for (auto [a, key, names] :
-             {std::tuple{&m_cfg.arbiter.fifo, "arbiter.fifo.order", &fifo_requesters()},
-              std::tuple{&m_cfg.arbiter.sram_read, "arbiter.sram_read.order",
-                         &sram_read_requesters()}}) {
+        for (const arbitrated_port& port : arbitrated_ports()) {
+            const arbiter_config* a = &(m_cfg.arbiter.*port.member);
+            const std::string key = std::string("arbiter.") + port.name + ".order";
+            const std::vector<std::string>* names = &port.requesters;
             std::string all;
             for (const std::string& n : *names)
                 all += (all.empty() ? "" : ", ") + n;

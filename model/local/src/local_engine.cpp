@@ -112,8 +112,7 @@ void local_engine::serve(std::uint32_t conn) {
     }
     const core::buffer_header& h = m_headers[b.normal];
     trace(4, h.index, conn);
-    wait_cycles(m_alloc.latency());
-    const allocator::grant g = m_alloc.try_local(conn, h.orig_len);
+    const allocator::grant g = m_alloc.request(allocator::requester::local, conn, h.orig_len);
     if (g != allocator::grant::ok) {
         ++m_refused;
         if (m_drop_without_resources) {

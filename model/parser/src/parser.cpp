@@ -79,8 +79,7 @@ void parser::dispatch_elastic(core::frame_slot* f) {
         return;
     }
     trace(2, f->index, k);
-    wait_cycles(m_alloc.latency());
-    const allocator::grant g = m_alloc.try_direct(k, f->orig_len);
+    const allocator::grant g = m_alloc.request(allocator::requester::parser, k, f->orig_len);
     if (g == allocator::grant::ok) {
         ++m_direct;
         m_send.push({f, k, core::path_kind::direct});
@@ -103,8 +102,7 @@ void parser::dispatch_elastic(core::frame_slot* f) {
 void parser::wait_for_grant(std::uint32_t conn, std::uint32_t orig_len) {
     for (;;) {
         trace(2, wave_frame(), conn);
-        wait_cycles(m_alloc.latency());
-        if (m_alloc.try_direct(conn, orig_len) == allocator::grant::ok)
+        if (m_alloc.request(allocator::requester::parser, conn, orig_len) == allocator::grant::ok)
             return;
         ++m_hol_waits;
         trace(3, wave_frame(), conn);

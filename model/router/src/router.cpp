@@ -45,13 +45,14 @@ parser::policy policy_of(config::router_policy p) {
     return parser::policy::elastic;
 }
 
-// A port's arbiter as the configuration says; `requesters` in binding order.
-core::port_arbitration arbitration(const std::vector<std::string>& requesters,
-                                   const config::arbiter_config& a) {
+// A port's arbiter as the configuration says, its requesters in binding order.
+core::port_arbitration arbitration(const config::arbiters_config& all,
+                                   config::arbiter_config config::arbiters_config::*port) {
+    const config::arbiter_config& a = all.*port;
     const core::arbiter_policy policy = a.policy == config::arbitration_policy::priority
                                             ? core::arbiter_policy::priority
                                             : core::arbiter_policy::round_robin;
-    return {requesters, policy, a.order};
+    return {config::port_of(port).requesters, policy, a.order};
 }
 
 } // namespace
@@ -72,16 +73,17 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     // Requesters named in the order they are bound below (section "Sockets").
     m_fifo_target =
         std::make_unique<fifo_target>("fifo", m_clock.period(), *m_fifo.backend,
-                                      arbitration(config::fifo_requesters(), cfg.arbiter.fifo));
+                                      arbitration(cfg.arbiter, &config::arbiters_config::fifo));
     m_sram = std::make_unique<mem::sram>(
         "sram", m_clock, cfg.sram.size_bytes, cfg.sram.bytes_per_cycle, cfg.sram.latency_cycles,
-        arbitration(config::sram_read_requesters(), cfg.arbiter.sram_read));
+        arbitration(cfg.arbiter, &config::arbiters_config::sram_read));
 
     std::vector<allocator::allocator::vm_ring> rings(conns);
     for (std::uint32_t k = 0; k < conns; ++k)
         rings[k] = {sc.ring_entries[k], sc.ring_buffer_bytes[k]};
-    m_alloc = std::make_unique<allocator::allocator>("allocator", rings, cfg.host.write_credits,
-                                                     cfg.allocator.latency_cycles);
+    m_alloc = std::make_unique<allocator::allocator>(
+        "allocator", m_clock, rings, cfg.host.write_credits, cfg.allocator.latency_cycles,
+        arbitration(cfg.arbiter, &config::arbiters_config::allocator));
     m_vms = std::make_unique<host::vm_farm>("vms", m_clock, sc.vms, *m_alloc, m_events, cfg.seed);
     m_host = std::make_unique<mem::host_memory>("host", m_clock, cfg.host.write_bytes_per_cycle,
                                                 cfg.host.write_latency_cycles, *m_vms);

@@ -47,13 +47,87 @@ private:
     allocator::allocator& m_alloc;
 };
 
+// Arbitration (docs/timing.md, "Arbitration"): the parser and the local engine attempt in
+// the same cycle for the one credit left; the configured policy decides, not the order
+// the kernel ran them in. A second pair of rigs plants the call-order arbiter.
+struct contest {
+    const core::clock_domain& clock;
+    allocator::allocator alloc;
+    null_fifo nowhere, nowhere2; // the drivers' FIFO sockets, unused here
+    driver parser, local;
+    grant parser_got = grant::ok, local_got = grant::ok;
+    core::cycle_t parser_back = 0;
+
+    contest(const std::string& name, const core::clock_domain& c, core::arbiter_policy policy,
+            std::vector<std::string> order, bool local_posts_first)
+        : clock(c), alloc((name + "_alloc").c_str(), c, {{4, 2048}, {4, 2048}}, 1, 2,
+                          core::port_arbitration{{"parser", "local"}, policy, std::move(order)}),
+          nowhere((name + "_nowhere").c_str()), nowhere2((name + "_nowhere2").c_str()),
+          parser((name + "_parser").c_str(), c), local((name + "_local").c_str(), c) {
+        parser.fifo_out.bind(nowhere.socket);
+        local.fifo_out.bind(nowhere2.socket);
+        // Both start at 9 (latency 2: decided at 10.5, back on the edge of 11); the one that
+        // posts second waits a delta first.
+        parser.script = [this, local_posts_first](driver& d) {
+            d.at(9);
+            if (local_posts_first)
+                sc_core::wait(sc_core::SC_ZERO_TIME);
+            parser_got = alloc.request(allocator::requester::parser, 0, 60);
+            parser_back = clock.now();
+        };
+        local.script = [this, local_posts_first](driver& d) {
+            d.at(9);
+            if (!local_posts_first)
+                sc_core::wait(sc_core::SC_ZERO_TIME);
+            local_got = alloc.request(allocator::requester::local, 1, 60);
+        };
+    }
+    std::string winner() const { return parser_got == grant::ok ? "parser" : "local"; }
+};
+
+// What changed on the decision's edge is seen, whichever process ran first: the VM
+// re-posts in cycle 10 a delta after the parser's attempt was posted.
+struct visibility {
+    const core::clock_domain& clock;
+    allocator::allocator alloc;
+    null_fifo nowhere, nowhere2; // the drivers' FIFO sockets, unused here
+    driver parser, vm;
+    grant same_cycle = grant::no_resources, next_cycle = grant::ok;
+
+    visibility(const core::clock_domain& c)
+        : clock(c), alloc("vis_alloc", c, {{0, 2048}}, 4, 2), nowhere("vis_nowhere"),
+          nowhere2("vis_nowhere2"), parser("vis_parser", c), vm("vis_vm", c) {
+        parser.fifo_out.bind(nowhere.socket);
+        vm.fifo_out.bind(nowhere2.socket);
+        parser.script = [this](driver& d) {
+            d.at(9);
+            same_cycle = alloc.request(allocator::requester::parser, 0, 60); // decided 10.5
+            d.at(19);
+            next_cycle = alloc.request(allocator::requester::parser, 0, 4000); // decided 20.5
+        };
+        vm.script = [this](driver& d) {
+            d.at(10);
+            sc_core::wait(sc_core::SC_ZERO_TIME);
+            alloc.repost(0, 1);
+            d.at(21); // one cycle after the second decision: too late for it
+            alloc.repost(0, 1);
+        };
+    }
+};
+
 struct bench {
     core::clock_domain clock{freq_mhz};
     // conn 0: 4 buffers of 2048 bytes; conn 1: one buffer of 4096 bytes; 2 credits.
-    allocator::allocator alloc{"allocator", {{4, 2048}, {1, 4096}}, 2, 3};
+    allocator::allocator alloc{"allocator", clock, {{4, 2048}, {1, 4096}}, 2, 3};
     watcher watch{"watcher", clock, alloc};
     null_fifo nowhere{"nowhere"};
     driver drv{"driver", clock};
+    contest rr_parser_first{"rr_pf", clock, core::arbiter_policy::round_robin, {}, false};
+    contest rr_local_first{"rr_lf", clock, core::arbiter_policy::round_robin, {}, true};
+    contest prio{"prio", clock, core::arbiter_policy::priority, {"local", "parser"}, false};
+    contest co_parser_first{"co_pf", clock, core::arbiter_policy::call_order, {}, false};
+    contest co_local_first{"co_lf", clock, core::arbiter_policy::call_order, {}, true};
+    visibility vis{clock};
 
     // Results in script order.
     std::vector<grant> grants;
@@ -158,6 +232,29 @@ TEST(allocator, returned_resources_are_announced_in_the_same_cycle) {
     EXPECT_TRUE(news[2].credit);
     EXPECT_EQ(news[2].conns, std::vector<std::uint32_t>{0});
     EXPECT_FALSE(g_bench->alloc.has_returned()); // all news taken
+}
+
+TEST(allocator, same_cycle_attempts_are_granted_by_policy_whatever_the_posting_order) {
+    for (const contest* c : {&g_bench->rr_parser_first, &g_bench->rr_local_first}) {
+        SCOPED_TRACE(c->alloc.name());
+        EXPECT_EQ(c->winner(), "parser"); // first in the rotation
+        EXPECT_EQ(c->parser_got, grant::ok);
+        EXPECT_EQ(c->local_got, grant::no_credit);
+        EXPECT_EQ(c->parser_back, 11u); // posted at 9 + (latency 2 - 1), back at 9 + 2
+        EXPECT_EQ(c->alloc.arbiter().stats(0).grants, 1u);
+        EXPECT_EQ(c->alloc.arbiter().stats(1).grants, 1u);
+        EXPECT_EQ(c->alloc.arbiter().stats(1).wait_cycles, 0u); // no occupancy: same cycle
+    }
+    EXPECT_EQ(g_bench->prio.winner(), "local");
+}
+
+TEST(allocator, planted_call_order_arbiter_depends_on_the_posting_order) {
+    EXPECT_NE(g_bench->co_parser_first.winner(), g_bench->co_local_first.winner());
+}
+
+TEST(allocator, a_repost_on_the_deciding_edge_is_seen_a_later_one_is_not) {
+    EXPECT_EQ(g_bench->vis.same_cycle, grant::ok);
+    EXPECT_EQ(g_bench->vis.next_cycle, grant::no_resources); // needs 2, has 1 at 20.5
 }
 
 TEST(allocator, final_state) {

@@ -61,7 +61,8 @@ public:
     fifo_target port{"fifo", clock.period(), backend};
     mem::sram sram{"sram", clock, 65536, 32, sram_latency};
     rxbuf::receive_buffer rx{"rx", 65536, 16};
-    allocator::allocator alloc{"allocator", {{4, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, 8, 2};
+    allocator::allocator alloc{
+        "allocator", clock, {{4, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, 8, 2};
     store::store_engine store;
     assist::assist_engine assist;
     driver drv{"driver", clock};

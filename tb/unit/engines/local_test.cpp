@@ -78,8 +78,9 @@ public:
     // `ring0`: posted buffers of connection 0 (the others have four); `drop`: the local
     // engine drops a frame it finds no resources for (router.policy = drop).
     local_rig(sc_core::sc_module_name name, std::uint32_t ring0, std::uint32_t credits, bool drop)
-        : sc_module(name), alloc("allocator", {{ring0, 4096}, {4, 4096}, {4, 4096}, {4, 4096}},
-                                 credits, alloc_latency),
+        : sc_module(name),
+          alloc("allocator", clock, {{ring0, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, credits,
+                alloc_latency),
           local("local", clock, params().connections, drop, alloc, send, pool, headers, events,
                 queues) {
         store.fifo_out.bind(port.cmd_in);

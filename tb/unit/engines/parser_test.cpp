@@ -66,7 +66,7 @@ public:
 
     parser_rig(sc_core::sc_module_name name, parser::policy mode, std::uint32_t ring1,
                bool strict = false)
-        : sc_module(name), alloc("allocator", {{8, 4096}, {ring1, 4096}}, 32, alloc_latency),
+        : sc_module(name), alloc("allocator", clock, {{8, 4096}, {ring1, 4096}}, 32, alloc_latency),
           parse("parser", clock, {parse_latency, lookup_latency, mode, strict}, rx, pool, tbl,
                 alloc, send, store, events, queues) {
         events.add(&log);

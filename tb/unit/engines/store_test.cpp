@@ -50,7 +50,8 @@ public:
     fifo_target port{"fifo", clock.period(), backend};
     mem::sram sram{"sram", clock, 16384, sram_bpc, sram_latency};
     rxbuf::receive_buffer rx{"rx", 65536, 16};
-    allocator::allocator alloc{"allocator", {{8, 4096}, {8, 4096}, {8, 4096}, {8, 4096}}, 4, 2};
+    allocator::allocator alloc{
+        "allocator", clock, {{8, 4096}, {8, 4096}, {8, 4096}, {8, 4096}}, 4, 2};
     store::store_engine store;
     driver drv{"driver", clock};
     std::vector<submitted> subs;

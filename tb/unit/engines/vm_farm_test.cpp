@@ -70,7 +70,7 @@ struct probe {
 
 struct bench {
     core::clock_domain clock{freq_mhz};
-    allocator::allocator alloc{"allocator", {{4, 2048}, {4, 2048}}, 4, 2};
+    allocator::allocator alloc{"allocator", clock, {{4, 2048}, {4, 2048}}, 4, 2};
     core::frame_events events;
     event_log log;
     host::vm_farm farm{"vms", clock,  {{service, false, 0, 0}, {service, false, 0, 0}},

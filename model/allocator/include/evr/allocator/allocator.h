@@ -5,6 +5,12 @@
 // Its refusals keep per-connection order (claims 3, 6, 7): a direct attempt is refused
 // while the connection has frames stored in the elastic FIFO (or on their way there), and
 // while the local engine holds the connection exclusively.
+//
+// The parser and the local engine share it through an arbiter (docs/timing.md,
+// "Arbitration"): an attempt is decided half a period after the edge of its last cycle,
+// when every engine of that edge has run, so two attempts for the last credit, or an
+// attempt and a re-post in the same cycle, are decided by the configured policy and the
+// cycle, never by the kernel's wake order.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +20,7 @@
 #include <systemc>
 
 #include "evr/common/wave_probe.h"
+#include "evr/core/arbitrated_port.h"
 #include "evr/core/cycles.h"
 #include "evr/core/wake_event.h"
 
@@ -26,6 +33,9 @@ enum class grant : std::uint8_t {
     no_credit,    // every shared host-write credit is in use
 };
 
+// Who asks, by arbiter index (the names of config::allocator_requesters()).
+enum class requester : std::uint32_t { parser = 0, local = 1 };
+
 class allocator : public sc_core::sc_module {
 public:
     struct vm_ring {
@@ -33,12 +43,22 @@ public:
         std::uint32_t buffer_bytes = 0; // size of one posted buffer
     };
 
-    allocator(sc_core::sc_module_name name, const std::vector<vm_ring>& rings,
-              std::uint32_t host_credits, std::uint32_t latency_cycles);
+    // `arbitration` names "parser" and "local" (left empty: round robin in that order).
+    allocator(sc_core::sc_module_name name, const core::clock_domain& clock,
+              const std::vector<vm_ring>& rings, std::uint32_t host_credits,
+              std::uint32_t latency_cycles, core::port_arbitration arbitration = {});
 
     std::uint32_t latency() const { return m_latency; }
     std::uint32_t buffers_needed(std::uint32_t conn, std::uint32_t orig_len) const;
 
+    // One attempt through the arbiter, from the requester's SC_THREAD on an edge `c`:
+    // decided at the grant phase of cycle c + latency - 1, returns on the edge of
+    // c + latency (an attempt takes at least one cycle, also at latency 0). The parser's
+    // attempts are direct (try_direct), the local engine's its own (try_local).
+    grant request(requester who, std::uint32_t conn, std::uint32_t orig_len);
+    const core::arbiter& arbiter() const { return m_port.arb(); }
+
+    // The decisions themselves, at once (what a granted request does).
     // Direct path: refuses while frames of `conn` are stored or it is held exclusively.
     grant try_direct(std::uint32_t conn, std::uint32_t orig_len);
     // Local engine, which holds the connection: only the resources count.
@@ -83,6 +103,12 @@ public:
     void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
+    struct attempt {
+        std::uint32_t conn = 0;
+        std::uint32_t orig_len = 0;
+        grant result = grant::ok;
+    };
+    core::arbitrated_port::served serve(std::uint32_t who, core::cycle_t issue);
     grant take(std::uint32_t conn, std::uint32_t orig_len);
     void probe(std::uint32_t conn) {
         if (m_probe)
@@ -105,6 +131,9 @@ private:
     bool m_watched_news = false;
     core::wake_event m_watched_event;
     probe_ref m_probe;
+    const core::clock_domain& m_clock;
+    core::arbitrated_port m_port;
+    attempt m_attempt[2]; // per requester
 };
 
 } // namespace evr::allocator

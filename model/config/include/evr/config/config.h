@@ -158,6 +158,7 @@ struct arbiter_config {
 struct arbiters_config {
     arbiter_config fifo;      // elastic FIFO command port: store, assist, local, pool
     arbiter_config sram_read; // data-store SRAM read port: assist, local
+    arbiter_config allocator; // allocator: parser, local
 };
 
 struct config {
@@ -213,10 +214,15 @@ const char* to_string(no_buffer_action v);
 const char* to_string(replay_mode v);
 const char* to_string(arbitration_policy v);
 
-// The requesters of each arbitrated port, in the order the router binds them (the
-// default order of its arbiter.*.order key).
-const std::vector<std::string>& fifo_requesters();
-const std::vector<std::string>& sram_read_requesters();
+// The arbitrated ports: `arbiter.<name>.*` keys, the member of arbiters_config, and the
+// requesters in the order the router binds them (the default of `arbiter.<name>.order`).
+struct arbitrated_port {
+    const char* name;
+    arbiter_config arbiters_config::*member;
+    std::vector<std::string> requesters;
+};
+const std::vector<arbitrated_port>& arbitrated_ports();
+const arbitrated_port& port_of(arbiter_config arbiters_config::*member);
 
 // Field-by-field equality (config::tree excluded); doubles compare exactly.
 bool operator==(const vm_config& a, const vm_config& b);
