@@ -126,7 +126,9 @@ class BuiltIn(unittest.TestCase):
                          "--set", "arbiter.sram_read.policy=priority",
                          "--set", "arbiter.sram_read.order=[local, assist]",
                          "--set", "arbiter.allocator.policy=priority",
-                         "--set", "arbiter.allocator.order=[local, parser]"],
+                         "--set", "arbiter.allocator.order=[local, parser]",
+                         "--set", "arbiter.host_write.policy=priority",
+                         "--set", "arbiter.host_write.order=[local, parser]"],
             "rotation": ["--set", "arbiter.fifo.order=[local, pool, store, assist]",
                          "--set", "arbiter.sram_read.order=[local, assist]"],
         }
@@ -142,6 +144,10 @@ class BuiltIn(unittest.TestCase):
                 self.assertEqual(arb["fifo"]["policy"], policy)
                 self.assertEqual(arb["sram_read"]["policy"], policy)
                 self.assertEqual(arb["allocator"]["policy"], policy)
+                self.assertEqual(arb["host_write"]["policy"], policy)
+                writes = arb["host_write"]["requesters"]
+                self.assertEqual(sum(q["grants"] for q in writes.values()),
+                                 stats["engines"]["send_frames"])
                 # No occupancy: every attempt is decided in the cycle it is made.
                 for q in arb["allocator"]["requesters"].values():
                     self.assertEqual(q["wait_cycles"], 0)

@@ -145,7 +145,8 @@ nlohmann::json make_stats(const run_facts& f) {
     for (const auto& [key, arb, how] :
          {std::tuple{"fifo", &r.fifo_port().arbiter(), &f.cfg.arbiter.fifo},
           std::tuple{"sram_read", &r.data_store().read_arbiter(), &f.cfg.arbiter.sram_read},
-          std::tuple{"allocator", &r.alloc().arbiter(), &f.cfg.arbiter.allocator}}) {
+          std::tuple{"allocator", &r.alloc().arbiter(), &f.cfg.arbiter.allocator},
+          std::tuple{"host_write", &r.sender().arbiter(), &f.cfg.arbiter.host_write}}) {
         nlohmann::json requesters;
         for (std::uint32_t i = 0; i < arb->requesters().size(); ++i) {
             const core::arbiter_stats& st = arb->stats(i);

@@ -52,6 +52,7 @@ const std::vector<arbitrated_port>& arbitrated_ports() {
         {"fifo", &arbiters_config::fifo, {"store", "assist", "local", "pool"}},
         {"sram_read", &arbiters_config::sram_read, {"assist", "local"}},
         {"allocator", &arbiters_config::allocator, {"parser", "local"}},
+        {"host_write", &arbiters_config::host_write, {"parser", "local"}},
     };
     return ports;
 }

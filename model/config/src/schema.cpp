@@ -143,7 +143,8 @@ std::vector<key_info> build_schema() {
     const std::map<std::string, std::string> port_meaning{
         {"fifo", "elastic FIFO command port"},
         {"sram_read", "data-store SRAM read port"},
-        {"allocator", "allocator (the parser's direct attempts, the local engine's own)"}};
+        {"allocator", "allocator (the parser's direct attempts, the local engine's own)"},
+        {"host_write", "host-write port (the send engine's intake of direct and stored frames)"}};
     for (const arbitrated_port& port : arbitrated_ports()) {
         const std::string key = std::string("arbiter.") + port.name;
         const std::string& what = port_meaning.at(port.name);

@@ -37,12 +37,16 @@ arbiter::arbiter(std::string port, std::vector<std::string> requesters, arbiter_
 }
 
 void arbiter::request(std::uint32_t requester, cycle_t cycle) {
+    request(requester, cycle, m_sequence++);
+}
+
+void arbiter::request(std::uint32_t requester, cycle_t cycle, std::uint64_t sequence) {
     if (m_pending[requester])
         throw std::logic_error(m_port + ": " + m_names[requester] +
                                " requested again before its request was granted");
     m_pending[requester] = true;
     m_stamp[requester] = cycle;
-    m_posted[requester] = m_sequence++;
+    m_posted[requester] = sequence;
     ++m_pending_count;
 }
 
@@ -55,6 +59,10 @@ cycle_t arbiter::earliest() const {
 }
 
 int arbiter::grant(cycle_t cycle) {
+    return grant(cycle, cycle);
+}
+
+int arbiter::grant(cycle_t cycle, cycle_t now) {
     const auto n = static_cast<std::uint32_t>(m_order.size());
     int chosen = -1;
     if (m_policy == arbiter_policy::call_order) {
@@ -80,11 +88,24 @@ int arbiter::grant(cycle_t cycle) {
     m_pending[r] = false;
     --m_pending_count;
     arbiter_stats& s = m_stats[r];
-    const std::uint64_t waited = cycle - m_stamp[r];
+    const std::uint64_t waited = now - m_stamp[r];
     ++s.grants;
     s.wait_cycles += waited;
     s.max_wait = std::max(s.max_wait, waited);
     return chosen;
+}
+
+std::unique_ptr<arbiter> make_arbiter(const std::string& port, std::size_t bound,
+                                      const port_arbitration& how) {
+    std::vector<std::string> names = how.requesters;
+    if (names.empty())
+        for (std::size_t i = 0; i < bound; ++i)
+            names.push_back("initiator" + std::to_string(i));
+    if (names.size() != bound)
+        throw std::logic_error(port + ": " + std::to_string(bound) + " initiators bound, " +
+                               std::to_string(names.size()) + " named");
+    const std::vector<std::string>& order = how.order.empty() ? names : how.order;
+    return std::make_unique<arbiter>(port, names, how.policy, order);
 }
 
 } // namespace evr::core

@@ -25,15 +25,7 @@ void arbitrated_port::configure(std::unique_ptr<arbiter> arb, serve_fn serve) {
 
 void arbitrated_port::configure(const std::string& port, std::size_t bound,
                                 const port_arbitration& how, serve_fn serve) {
-    std::vector<std::string> names = how.requesters;
-    if (names.empty())
-        for (std::size_t i = 0; i < bound; ++i)
-            names.push_back("initiator" + std::to_string(i));
-    if (names.size() != bound)
-        throw std::logic_error(port + ": " + std::to_string(bound) + " initiators bound, " +
-                               std::to_string(names.size()) + " named");
-    const std::vector<std::string>& order = how.order.empty() ? names : how.order;
-    configure(std::make_unique<arbiter>(port, names, how.policy, order), std::move(serve));
+    configure(make_arbiter(port, bound, how), std::move(serve));
 }
 
 void arbitrated_port::transact(std::uint32_t requester, sc_core::sc_time& delay) {

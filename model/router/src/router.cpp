@@ -102,7 +102,9 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_adapter = std::make_unique<ingress::adapter>("adapter", m_clock, ap, *sc.source, *m_rx,
                                                    m_frames, m_events, m_pool->ready());
 
-    m_send = std::make_unique<send::send_engine>("send", m_clock, *m_rx, m_frames);
+    m_send = std::make_unique<send::send_engine>(
+        "send", m_clock, *m_rx, m_frames,
+        arbitration(cfg.arbiter, &config::arbiters_config::host_write));
     store::store_params stp;
     stp.classes = cfg.fifo.buffer_classes;
     stp.wait_for_buffer = cfg.router.no_buffer == config::no_buffer_action::wait;

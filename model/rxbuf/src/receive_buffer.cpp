@@ -21,6 +21,7 @@ bool receive_buffer::release(core::frame_slot* f) {
     if (--f->readers != 0)
         return false;
     m_bytes -= f->orig_len;
+    freed_now(f->orig_len, 0);
     m_freed.notify();
     if (m_probe)
         m_probe->changed(wave_unit::rx_buffer, wave_none);

@@ -87,6 +87,8 @@ struct bench {
     adapter_rig replay{"replay", true, 1 << 20, 64};
     std::vector<std::uint32_t> wire_lens{60, 10, 2000, 500, 500, 60, 60, 60};
     std::vector<rx_step> steps;
+    bool room_same_edge = true;
+    std::pair<bool, bool> room_next{false, true};
 
     bench() {
         std::uint8_t seed = 0;
@@ -105,6 +107,11 @@ struct bench {
             head->readers += 1; // two readers, as for a fanned-out copy
             steps.push_back({wire.rx.bytes(), wire.rx.records(), wire.rx.release(head)});
             steps.push_back({wire.rx.bytes(), wire.rx.records(), wire.rx.release(head)});
+            // Freed on this edge: not yet room on it, whichever ran first; room from the
+            // next cycle on.
+            room_same_edge = wire.rx.has_room(1);
+            d.cycles(1);
+            room_next = {wire.rx.has_room(380), wire.rx.has_room(381)};
         };
         replay.drv.script = [this](driver& d) {
             d.at(start_cycle);
@@ -189,8 +196,10 @@ TEST(receive_buffer, holds_bytes_and_records_until_released) {
     EXPECT_EQ(g_bench->steps[0].bytes, 680u);
     EXPECT_TRUE(g_bench->steps[1].freed);
     EXPECT_EQ(r.rx.bytes(), 620u);
-    EXPECT_TRUE(r.rx.has_room(380));
-    EXPECT_FALSE(r.rx.has_room(381));
+    // Four records of 1000 bytes' worth: 620 + 380 fits once the freed space counts.
+    EXPECT_FALSE(g_bench->room_same_edge); // the addrq was full (4) until this edge
+    EXPECT_TRUE(g_bench->room_next.first);
+    EXPECT_FALSE(g_bench->room_next.second);
 }
 
 TEST(adapter, timestamp_replay_late_and_clamped_frames) {

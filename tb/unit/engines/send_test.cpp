@@ -1,9 +1,10 @@
 // Send engine (patent 209) unit test with the real host memory: jobs are written in the
-// order they were pushed, byte-exact, with the frame's identity in the sideband; the host
-// link is busy ceil(orig_len / write_bytes_per_cycle) cycles per frame and the write
-// completes write_latency cycles after its last byte; the receive-buffer space of a direct
-// frame is freed when its bytes have left (after its last reader, for fan-out copies), a
-// stored frame's staging slot goes back to the frame pool.
+// order they were pushed (pushes of one cycle from the parser and the local engine in the
+// order of the intake arbiter, whatever order they were made in), byte-exact, with the frame's
+// identity in the sideband; the host link is busy ceil(orig_len / write_bytes_per_cycle) cycles per
+// frame and the write completes write_latency cycles after its last byte; the receive-buffer space
+// of a direct frame is freed when its bytes have left (after its last reader, for fan-out copies),
+// a stored frame's staging slot goes back to the frame pool.
 #include <gtest/gtest.h>
 #include <memory>
 #include <vector>
@@ -95,17 +96,108 @@ struct bench {
     }
 };
 
+// The intake arbiter on its own: a parser and a local engine pushing into one send
+// engine. Cycle 10: the parser's 1600-byte frame (the link busy until 110). Cycle 20 the
+// local engine pushes conn 1, cycle 21 the parser conn 2: the older push goes first
+// whatever the policy (one queue in push order). Cycle 30 both push (parser conn 3, local
+// conn 4), one a delta after the other: the policy orders them.
+struct intake_rig {
+    core::frame_pool pool{9216};
+    rxbuf::receive_buffer rx;
+    write_log log;
+    mem::host_memory host;
+    send::send_engine send;
+    null_fifo nowhere_p, nowhere_l;
+    driver parser, local;
+
+    intake_rig(const std::string& n, const core::clock_domain& clock, core::arbiter_policy policy,
+               bool local_posts_first)
+        : rx((n + "_rx").c_str(), 65536, 16),
+          host((n + "_host").c_str(), clock, host_bytes_per_cycle, host_latency, log),
+          send((n + "_send").c_str(), clock, rx, pool,
+               core::port_arbitration{{"parser", "local"}, policy, {"parser", "local"}}),
+          nowhere_p((n + "_np").c_str()), nowhere_l((n + "_nl").c_str()),
+          parser((n + "_parser").c_str(), clock), local((n + "_local").c_str(), clock) {
+        send.host_out.bind(host.write_in);
+        parser.fifo_out.bind(nowhere_p.socket);
+        local.fifo_out.bind(nowhere_l.socket);
+        parser.script = [this, local_posts_first](driver& d) {
+            d.at(10);
+            direct(0, 1600);
+            d.at(21);
+            direct(2, 60);
+            d.at(30);
+            if (local_posts_first)
+                sc_core::wait(sc_core::SC_ZERO_TIME);
+            direct(3, 60);
+        };
+        local.script = [this, local_posts_first](driver& d) {
+            d.at(20);
+            stored(1);
+            d.at(30);
+            if (!local_posts_first)
+                sc_core::wait(sc_core::SC_ZERO_TIME);
+            stored(4);
+        };
+    }
+    void direct(std::uint32_t conn, std::size_t len) {
+        core::frame_slot* f = make_frame(pool, conn, bytes(len, 0x11), 0);
+        rx.push(f);
+        send.push({f, conn, core::path_kind::direct});
+    }
+    void stored(std::uint32_t conn) {
+        send.push({make_frame(pool, conn, bytes(60, 0x22), 0), conn, core::path_kind::stored});
+    }
+    std::vector<std::uint32_t> conns() const {
+        std::vector<std::uint32_t> out;
+        for (const auto& w : log.writes)
+            out.push_back(w.frame.conn);
+        return out;
+    }
+};
+
+struct intake_bench {
+    core::clock_domain clock{freq_mhz};
+    intake_rig prio_pf{"prio_pf", clock, core::arbiter_policy::priority, false};
+    intake_rig prio_lf{"prio_lf", clock, core::arbiter_policy::priority, true};
+    intake_rig rr_lf{"rr_lf", clock, core::arbiter_policy::round_robin, true};
+    // Planted fault: the intake in posting order.
+    intake_rig co_pf{"co_pf", clock, core::arbiter_policy::call_order, false};
+    intake_rig co_lf{"co_lf", clock, core::arbiter_policy::call_order, true};
+};
+
 std::unique_ptr<bench> g_bench;
+std::unique_ptr<intake_bench> g_intake;
+
+TEST(send_engine, older_pushes_first_same_cycle_pushes_by_policy) {
+    const std::vector<std::uint32_t> expected{0, 1, 2, 3, 4};
+    EXPECT_EQ(g_intake->prio_pf.conns(), expected);
+    EXPECT_EQ(g_intake->prio_lf.conns(), expected); // parser first whoever posted first
+    // Round robin: the parser had the last grant (conn 2 at 110 + 4), so local goes first.
+    EXPECT_EQ(g_intake->rr_lf.conns(), (std::vector<std::uint32_t>{0, 1, 2, 4, 3}));
+    // Local engine: conn 1 waited from 20 to 110 (1600 bytes: 100 cycles from 10), conn 4
+    // from 30 to 122 (after conns 1, 2, 3 of 4 cycles each).
+    const core::arbiter& a = g_intake->prio_pf.send.arbiter();
+    EXPECT_EQ(a.stats(1).grants, 2u);
+    EXPECT_EQ(a.stats(1).wait_cycles, (110u - 20) + (122 - 30));
+    EXPECT_EQ(a.stats(1).max_wait, 122u - 30);
+}
+
+TEST(send_engine, planted_call_order_intake_depends_on_the_posting_order) {
+    EXPECT_NE(g_intake->co_pf.conns(), g_intake->co_lf.conns());
+}
 
 TEST(send_engine, writes_in_push_order_with_the_sideband) {
+    // Pushed in cycle 5: direct 0, direct 1 (parser), stored 2 (local engine). Round robin
+    // starting with the parser: 0, then the local engine's 2, then 1.
     const auto& w = g_bench->host_log.writes;
     ASSERT_EQ(w.size(), 6u);
-    const std::vector<std::uint64_t> index{0, 1, 2, 3, 4, 4};
-    const std::vector<std::uint32_t> conn{2, 3, 1, 0, 4, 5};
-    const std::vector<core::path_kind> path{core::path_kind::direct, core::path_kind::direct,
-                                            core::path_kind::stored, core::path_kind::direct,
+    const std::vector<std::uint64_t> index{0, 2, 1, 3, 4, 4};
+    const std::vector<std::uint32_t> conn{2, 1, 3, 0, 4, 5};
+    const std::vector<core::path_kind> path{core::path_kind::direct, core::path_kind::stored,
+                                            core::path_kind::direct, core::path_kind::direct,
                                             core::path_kind::direct, core::path_kind::direct};
-    const std::vector<std::uint32_t> orig{100, 1518, 60, 1000, 200, 200};
+    const std::vector<std::uint32_t> orig{100, 60, 1518, 1000, 200, 200};
     for (std::size_t i = 0; i < w.size(); ++i) {
         EXPECT_EQ(w[i].frame.index, index[i]) << i;
         EXPECT_EQ(w[i].frame.conn, conn[i]) << i;
@@ -118,8 +210,8 @@ TEST(send_engine, payloads_are_byte_exact) {
     const auto& w = g_bench->host_log.writes;
     ASSERT_EQ(w.size(), 6u);
     EXPECT_EQ(w[0].data, g_bench->frames[0]);
-    EXPECT_EQ(w[1].data, g_bench->frames[1]);
-    EXPECT_EQ(w[2].data, g_bench->frames[2]);
+    EXPECT_EQ(w[1].data, g_bench->frames[2]);
+    EXPECT_EQ(w[2].data, g_bench->frames[1]);
     const bytes sliced(g_bench->frames[3].begin(), g_bench->frames[3].begin() + 64);
     EXPECT_EQ(w[3].data, sliced); // the captured bytes only
     EXPECT_EQ(w[4].data, g_bench->frames[4]);
@@ -132,8 +224,8 @@ TEST(send_engine, host_link_timing_in_whole_cycles) {
     const auto& w = g_bench->host_log.writes;
     ASSERT_EQ(w.size(), 6u);
     EXPECT_EQ(w[0].cycle, 5u + 7 + host_latency);    // ceil(100/16) = 7: done 12
-    EXPECT_EQ(w[1].cycle, 12u + 95 + host_latency);  // ceil(1518/16) = 95: done 107
-    EXPECT_EQ(w[2].cycle, 107u + 4 + host_latency);  // ceil(60/16) = 4: done 111
+    EXPECT_EQ(w[1].cycle, 12u + 4 + host_latency);   // ceil(60/16) = 4: done 16
+    EXPECT_EQ(w[2].cycle, 16u + 95 + host_latency);  // ceil(1518/16) = 95: done 111
     EXPECT_EQ(w[3].cycle, 200u + 63 + host_latency); // orig 1000, not cap 64
     EXPECT_EQ(w[4].cycle, 300u + 13 + host_latency); // ceil(200/16) = 13
     EXPECT_EQ(w[5].cycle, 313u + 13 + host_latency);
@@ -145,7 +237,7 @@ TEST(send_engine, receive_buffer_space_freed_when_the_bytes_have_left) {
     ASSERT_EQ(s.size(), 4u);
     EXPECT_EQ(s[0].cycle, 12u); // frame 0 out: frame 1 still there
     EXPECT_EQ(s[0].bytes, 1518u);
-    EXPECT_EQ(s[1].cycle, 107u);
+    EXPECT_EQ(s[1].cycle, 111u);
     EXPECT_EQ(s[1].bytes, 0u);
     EXPECT_EQ(s[2].cycle, 263u); // timing by orig_len, space by orig_len
     EXPECT_EQ(s[2].bytes, 0u);
@@ -175,6 +267,7 @@ TEST(send_engine, every_frame_slot_is_recycled) {
 int sc_main(int argc, char** argv) {
     testing::InitGoogleTest(&argc, argv);
     evr::test::g_bench = std::make_unique<evr::test::bench>();
+    evr::test::g_intake = std::make_unique<evr::test::intake_bench>();
     sc_core::sc_start();
     return RUN_ALL_TESTS();
 }

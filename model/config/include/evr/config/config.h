@@ -156,9 +156,10 @@ struct arbiter_config {
 };
 
 struct arbiters_config {
-    arbiter_config fifo;      // elastic FIFO command port: store, assist, local, pool
-    arbiter_config sram_read; // data-store SRAM read port: assist, local
-    arbiter_config allocator; // allocator: parser, local
+    arbiter_config fifo;       // elastic FIFO command port: store, assist, local, pool
+    arbiter_config sram_read;  // data-store SRAM read port: assist, local
+    arbiter_config allocator;  // allocator: parser, local
+    arbiter_config host_write; // send engine's intake for the host-write port: parser, local
 };
 
 struct config {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,19 @@ public:
 
     // A request of `requester` made in `cycle`; it must have none outstanding.
     void request(std::uint32_t requester, cycle_t cycle);
+    // The same for a request that stands for something posted earlier (a queued job that
+    // reached the head of its queue): `sequence` is its place in posting order, which only
+    // the planted call_order policy looks at. Use one scheme per arbiter.
+    void request(std::uint32_t requester, cycle_t cycle, std::uint64_t sequence);
     bool pending() const { return m_pending_count != 0; }
     bool pending(std::uint32_t requester) const { return m_pending[requester]; }
     // Earliest cycle among the outstanding requests (only when pending()).
     cycle_t earliest() const;
     // Chooses one request made in `cycle` or earlier and removes it; -1 when there is none.
     int grant(cycle_t cycle);
+    // The same, granted in cycle `now` >= `cycle`: a queue that serves the oldest requests
+    // first offers only those of their cycle, and the wait counts to `now`.
+    int grant(cycle_t cycle, cycle_t now);
 
     const std::string& port() const { return m_port; }
     const std::vector<std::string>& requesters() const { return m_names; }
@@ -66,5 +74,21 @@ private:
 };
 
 const char* to_string(arbiter_policy p);
+
+// How a port arbitrates, as the configuration says: `requesters` names the initiators in
+// the order they are bound to the target's socket; `order` and `policy` as the arbiter
+// takes them. Left empty, the initiators are named "initiatorN" by index and served round
+// robin in that order.
+struct port_arbitration {
+    std::vector<std::string> requesters;
+    arbiter_policy policy = arbiter_policy::round_robin;
+    std::vector<std::string> order;
+};
+
+// The arbiter `how` describes for `bound` requesters, called `port`. Throws
+// std::logic_error when the names do not match the count, std::invalid_argument for a
+// bad order.
+std::unique_ptr<arbiter> make_arbiter(const std::string& port, std::size_t bound,
+                                      const port_arbitration& how);
 
 } // namespace evr::core

@@ -24,16 +24,6 @@
 
 namespace evr::core {
 
-// How a port arbitrates, as the configuration says: `requesters` names the initiators in
-// the order they are bound to the target's socket; `order` and `policy` as core::arbiter
-// takes them. Left empty, the initiators are named "initiatorN" by socket index and
-// served round robin in that order.
-struct port_arbitration {
-    std::vector<std::string> requesters;
-    arbiter_policy policy = arbiter_policy::round_robin;
-    std::vector<std::string> order;
-};
-
 class arbitrated_port : public sc_core::sc_module {
 public:
     struct served {

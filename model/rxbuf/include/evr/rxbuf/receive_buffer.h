@@ -21,10 +21,16 @@ public:
 
     // Size 0 is the patent's "no receive buffer" (203 is optional): the adapter hands a
     // frame on only when the previous one has been read out completely.
+    // Space and addrq records freed on an edge count from the next cycle on, as a
+    // registered fill counter would: whether the adapter's check on that edge ran before
+    // or after the engine's release is then no longer the kernel's choice.
     bool has_room(std::uint32_t orig_len) const {
+        const bool this_edge = sc_core::sc_time_stamp().value() == m_freed_at;
+        const std::uint64_t bytes = m_bytes + (this_edge ? m_freed_bytes : 0);
+        const std::size_t records = m_addrq.size() + (this_edge ? m_freed_records : 0);
         if (m_size == 0)
-            return m_bytes == 0 && m_addrq.empty();
-        return m_bytes + orig_len <= m_size && m_addrq.size() < m_addrq_entries;
+            return bytes == 0 && records == 0;
+        return bytes + orig_len <= m_size && records < m_addrq_entries;
     }
     void push(core::frame_slot* f);
 
@@ -33,6 +39,7 @@ public:
     // The head pointer moves past the head record (its bytes stay until released).
     void pop_head() {
         m_addrq.pop_front();
+        freed_now(0, 1);
         if (m_probe)
             m_probe->changed(wave_unit::rx_buffer, wave_none);
     }
@@ -53,11 +60,26 @@ public:
     void attach_probe(wave_probe* probe) { m_probe = probe; }
 
 private:
+    // What was freed at the current simulation time (see has_room).
+    void freed_now(std::uint64_t bytes, std::size_t records) {
+        const std::uint64_t t = sc_core::sc_time_stamp().value();
+        if (t != m_freed_at) {
+            m_freed_at = t;
+            m_freed_bytes = 0;
+            m_freed_records = 0;
+        }
+        m_freed_bytes += bytes;
+        m_freed_records += records;
+    }
+
     std::uint64_t m_size;
     std::uint32_t m_addrq_entries;
     std::uint64_t m_bytes = 0;
     std::uint64_t m_high_water = 0;
     std::deque<core::frame_slot*> m_addrq;
+    std::uint64_t m_freed_at = ~std::uint64_t{0};
+    std::uint64_t m_freed_bytes = 0;
+    std::size_t m_freed_records = 0;
     core::wake_event m_arrived;
     core::wake_event m_freed;
     probe_ref m_probe;
