@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "evr/core/delta_jitter.h"
+
 namespace evr::core {
 
 arbitrated_port::arbitrated_port(sc_core::sc_module_name name, const sc_core::sc_time& period)
@@ -21,6 +23,7 @@ void arbitrated_port::configure(std::unique_ptr<arbiter> arb, serve_fn serve) {
     m_done.clear();
     m_done.resize(m_arbiter->requesters().size());
     m_error.assign(m_arbiter->requesters().size(), nullptr);
+    m_last_response.assign(m_arbiter->requesters().size(), 0);
 }
 
 void arbitrated_port::configure(const std::string& port, std::size_t bound,
@@ -49,6 +52,7 @@ void arbitrated_port::transact(std::uint32_t requester) {
     m_arbiter->request(requester, c);
     schedule(c > m_free_at ? c : m_free_at);
     sc_core::wait(m_done[requester]);
+    delta_jitter();
     if (m_error[requester]) {
         std::exception_ptr e = m_error[requester];
         m_error[requester] = nullptr;
@@ -83,6 +87,7 @@ void arbitrated_port::decide() {
             s = {c, c + 1};
         }
         m_free_at = s.free_at;
+        m_last_response[r] = s.response;
         m_done[r].notify(at_edge(s.response) - sc_core::sc_time_stamp());
     }
     if (m_arbiter->pending()) {

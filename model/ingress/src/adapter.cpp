@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "evr/common/error.h"
+#include "evr/core/delta_jitter.h"
 #include "evr/lookup/parsed_frame.h"
 
 namespace evr::ingress {
@@ -89,6 +90,7 @@ void adapter::run() {
         if (m_skips.empty() ? skipped_ns != 0 : m_skips.back().skipped_ns != skipped_ns)
             m_skips.push_back({static_cast<core::cycle_t>(start_ps / period_ps), skipped_ns});
         wait(m_clock.until(arrival));
+        core::delta_jitter();
 
         core::frame_slot* f = m_pool.get();
         f->index = index++;

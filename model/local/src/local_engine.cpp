@@ -81,6 +81,7 @@ void local_engine::run() {
         m_work.arm();
         m_alloc.watched_returned().arm();
         wait(m_work.event() | m_alloc.watched_returned().event());
+        core::delta_jitter();
         m_work.disarm();
         m_alloc.watched_returned().disarm();
     }

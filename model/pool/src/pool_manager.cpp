@@ -115,8 +115,10 @@ void pool_manager::run() {
         m_poked = false;
         // Look at most once per interval: the pools change on every frame.
         const core::cycle_t next = last + m_params.interval_cycles;
-        if (m_clock.now() < next)
+        if (m_clock.now() < next) {
             wait(m_clock.until(next));
+            core::delta_jitter();
+        }
         last = m_clock.now();
         for (std::uint32_t c = 0; c < m_params.classes.size(); ++c) {
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;

@@ -1,5 +1,6 @@
 #include "evr/router/router.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace evr::router {
@@ -49,7 +50,11 @@ parser::policy policy_of(config::router_policy p) {
 core::port_arbitration arbitration(const config::arbiters_config& all,
                                    config::arbiter_config config::arbiters_config::*port) {
     const config::arbiter_config& a = all.*port;
-    const core::arbiter_policy policy = a.policy == config::arbitration_policy::priority
+    // Planted fault for tests (tb/system/wake_order_test.py): every arbiter grants in the
+    // order requests were posted, as the model did before it had arbiters.
+    static const bool call_order = std::getenv("EVR_FAULT_ARBITER_CALL_ORDER") != nullptr;
+    const core::arbiter_policy policy = call_order ? core::arbiter_policy::call_order
+                                        : a.policy == config::arbitration_policy::priority
                                             ? core::arbiter_policy::priority
                                             : core::arbiter_policy::round_robin;
     return {config::port_of(port).requesters, policy, a.order};
@@ -215,11 +220,19 @@ void router::watch_completion() {
     for (;;) {
         if (!open_frames || open_frames() == 0) {
             // The last frame's buffer may still be on its way back (a RELEASE granted at
-            // the next grant phase): let the command port drain first.
+            // the next grant phase): let every engine's command finish first. The pool
+            // manager is not waited for: its housekeeping never ends, and whether it had
+            // posted on this edge before this check would be the kernel's choice.
             const core::arbitrated_port& port = m_fifo_target->port();
-            while (port.arb().pending() || port.free_at() > m_clock.now())
-                wait(m_clock.duration(
-                    port.free_at() > m_clock.now() ? port.free_at() - m_clock.now() : 1));
+            const auto engines_busy = [&port, this] {
+                for (std::uint32_t r = 0; r < port.arb().requesters().size(); ++r)
+                    if (port.arb().requesters()[r] != "pool" &&
+                        (port.arb().pending(r) || port.last_response(r) > m_clock.now()))
+                        return true;
+                return false;
+            };
+            while (engines_busy())
+                wait(m_clock.duration(1));
             m_finished = true;
             sc_core::sc_stop();
             return;

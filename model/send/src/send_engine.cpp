@@ -76,6 +76,7 @@ void send_engine::run() {
         if (m_payload.is_response_error())
             SC_REPORT_FATAL(name(), "host write failed");
         wait(delay - half);
+        core::delta_jitter();
         ++m_frames;
 
         // The bytes have left: free the receive-buffer space or the staging slot.

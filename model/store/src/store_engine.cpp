@@ -64,6 +64,7 @@ void store_engine::run() {
             ++m_waits;
             trace(2, wave_frame(), wave_conn());
             wait(m_freed);
+            core::delta_jitter();
             trace(1, wave_frame(), wave_conn());
             ok = try_alloc(f->orig_len, buffer, addr);
         }

@@ -57,6 +57,8 @@ public:
 
     const arbiter& arb() const { return *m_arbiter; }
     cycle_t free_at() const { return m_free_at; }
+    // The edge on which `requester` resumes (resumed) from its last grant; 0 before any.
+    cycle_t last_response(std::uint32_t requester) const { return m_last_response[requester]; }
 
 private:
     void decide();
@@ -73,6 +75,7 @@ private:
     grant_fn m_on_grant;
     std::deque<sc_core::sc_event> m_done; // one per requester
     std::vector<std::exception_ptr> m_error;
+    std::vector<cycle_t> m_last_response;
     sc_core::sc_event m_decide;
     cycle_t m_free_at = 0;
 };

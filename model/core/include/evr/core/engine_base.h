@@ -8,6 +8,7 @@
 
 #include "evr/common/wave_probe.h"
 #include "evr/core/cycles.h"
+#include "evr/core/delta_jitter.h"
 #include "evr/core/drop_reason.h"
 
 namespace evr::core {
@@ -30,13 +31,17 @@ protected:
 
     // Lets the annotated delay of a blocking transport elapse, then clears it.
     void sync(sc_core::sc_time& delay) {
-        if (delay != sc_core::SC_ZERO_TIME)
+        if (delay != sc_core::SC_ZERO_TIME) {
             wait(delay);
+            delta_jitter();
+        }
         delay = sc_core::SC_ZERO_TIME;
     }
     void wait_cycles(cycle_t n) {
-        if (n)
+        if (n) {
             wait(m_clock.duration(n));
+            delta_jitter();
+        }
     }
 
     // Probe points: one pointer test when no waveform is written. `state` is the

@@ -11,6 +11,8 @@
 
 #include <systemc>
 
+#include "evr/core/delta_jitter.h"
+
 namespace evr::core {
 
 class wake_event {
@@ -25,6 +27,7 @@ public:
         arm();
         sc_core::wait(m_event);
         disarm();
+        delta_jitter();
     }
     // For a wait on several events: arm() before `wait(a.event() | b)`, disarm() after.
     void arm() { m_waiting = true; }
