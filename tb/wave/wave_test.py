@@ -33,6 +33,11 @@ KEY_SIGNALS = [
     "router.fifo.occupancy",
     "router.fifo.free_256",
     "router.frames.delivered",
+    "router.arbiter.fifo.request",
+    "router.arbiter.fifo.grant",
+    "router.arbiter.sram_read.grant",
+    "router.arbiter.allocator.grant",
+    "router.arbiter.host_write.grant",
 ]
 RTL_SIGNALS = [
     "rtl.evr_fifo.evr_fifo.clk_i",
@@ -151,6 +156,15 @@ def test_vcd_tlm(evrsim, tmp):
         assert all(t + CYCLE_PS in zeros or t + CYCLE_PS > TO_PS for t in ones), c
         pulses += len(ones)
     assert pulses, "no delivery pulse inside the window"
+    # Arbiters: a grant (made half a period after the edge) shows from the edge of its
+    # cycle, like every value: the dump is per cycle.
+    for port in ("fifo", "sram_read", "allocator", "host_write"):
+        grants = [(t, v) for t, v in vcd.changes_of(f"router.arbiter.{port}.grant")
+                  if t > FROM_PS]
+        starts = [t for t, v in grants if v.strip("0") not in ("", "x")]
+        assert starts, f"{port}: no grant inside the window"
+        assert all(t % CYCLE_PS == 0 for t in starts), (port, starts[:5])
+    assert all(t % CYCLE_PS == 0 for t in vcd.times), "a value change between edges"
     assert not any(n.startswith("rtl.") for n in vcd.names), "RTL scope in tlm mode"
     check_gtkw(os.path.join(tmp, "tlm.gtkw"), dump, vcd)
 

@@ -48,6 +48,8 @@ void arbiter::request(std::uint32_t requester, cycle_t cycle, std::uint64_t sequ
     m_stamp[requester] = cycle;
     m_posted[requester] = sequence;
     ++m_pending_count;
+    if (m_probe)
+        m_probe->arbitration(m_wave_port, -1);
 }
 
 cycle_t arbiter::earliest() const {
@@ -92,6 +94,8 @@ int arbiter::grant(cycle_t cycle, cycle_t now) {
     ++s.grants;
     s.wait_cycles += waited;
     s.max_wait = std::max(s.max_wait, waited);
+    if (m_probe)
+        m_probe->arbitration(m_wave_port, chosen);
     return chosen;
 }
 

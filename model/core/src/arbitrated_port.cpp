@@ -24,6 +24,7 @@ void arbitrated_port::configure(std::unique_ptr<arbiter> arb, serve_fn serve) {
     m_done.resize(m_arbiter->requesters().size());
     m_error.assign(m_arbiter->requesters().size(), nullptr);
     m_last_response.assign(m_arbiter->requesters().size(), 0);
+    m_arbiter->attach_probe(m_probe, m_wave_port);
 }
 
 void arbitrated_port::configure(const std::string& port, std::size_t bound,

@@ -197,6 +197,8 @@ void router::attach_probe(wave_probe* probe) {
     m_assist->attach_probe(probe, wave_unit::assist);
     m_local->attach_probe(probe, wave_unit::local);
     m_send->attach_probe(probe, wave_unit::send);
+    m_send->attach_arbiter_probe(probe);
+    m_sram->attach_probe(probe);
     m_rx->attach_probe(probe);
     m_alloc->attach_probe(probe);
     m_fifo_target->attach_probe(probe);

@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include "evr/common/error.h"
+#include "evr/config/config.h"
 
 namespace evr::wave {
 
@@ -23,6 +24,7 @@ std::uint64_t frame_value(std::uint64_t f) {
 }
 
 const char* const special_names[] = {"broadcast", "multicast", "arp", "unknown"};
+const char* const port_names[] = {"fifo", "sram_read", "allocator", "host_write"};
 
 } // namespace
 
@@ -82,6 +84,16 @@ router_waves::router_waves(router::router& top, const wave_options& opts)
     for (std::uint32_t s = 0; s < fifo_special_count; ++s)
         m_fifo_special.push_back(
             m_vcd.add("router.fifo", std::string("queue_") + special_names[s], count_bits, 0));
+    for (unsigned p = 0; p < wave_port_count; ++p) {
+        const std::string scope = std::string("router.arbiter.") + port_names[p];
+        arbiter_ids a;
+        // The arbiters of the FIFO and SRAM ports are built at the end of elaboration,
+        // after this: their requesters are the configuration's (same order as wave_port).
+        a.width = static_cast<unsigned>(config::arbitrated_ports()[p].requesters.size());
+        a.request = m_vcd.add(scope, "request", a.width, 0);
+        a.grant = m_vcd.add(scope, "grant", a.width, 0);
+        m_arbiters.push_back(a);
+    }
     m_stalled_vms = m_vcd.add("router.vms", "stalled", count_bits, 0);
     m_inputs = m_vcd.add("router.frames", "input", count_bits, 0);
     m_delivered = m_vcd.add("router.frames", "delivered", count_bits, 0);
@@ -148,7 +160,11 @@ std::uint64_t router_waves::now_ps() const {
 bool router_waves::past_window() {
     if (m_retired)
         return true;
-    m_event_ps = now_ps(); // the time of this event, for every set() it makes
+    // The time of this event, for every set() it makes: its cycle's edge. Grants and what
+    // they do happen half a period after the edge (docs/timing.md, "Arbitration"); the
+    // waveform shows values per cycle, a change made in cycle c from the edge of c on,
+    // as a cycle-based RTL dump would.
+    m_event_ps = now_ps() / m_period_ps * m_period_ps;
     if (m_event_ps <= m_opts.span.to_ps)
         return false;
     m_retired = true;
@@ -309,6 +325,42 @@ void router_waves::dropped(wave_unit unit, std::uint8_t reason, std::uint32_t) {
     bump(ids->drops);
 }
 
+const core::arbiter& router_waves::arbiter_of(wave_port port) const {
+    switch (port) {
+    case wave_port::fifo:
+        return m_top.fifo_port().arbiter();
+    case wave_port::sram_read:
+        return m_top.data_store().read_arbiter();
+    case wave_port::allocator:
+        return m_top.alloc().arbiter();
+    case wave_port::host_write:
+        break;
+    }
+    return m_top.sender().arbiter();
+}
+
+// Requests are posted on edges and granted half a period later (docs/timing.md,
+// "Arbitration"); both show from the edge of their cycle (past_window).
+void router_waves::arbitration(wave_port port, int granted) {
+    if (past_window())
+        return;
+    arbiter_ids& a = m_arbiters[static_cast<unsigned>(port)];
+    const core::arbiter& arb = arbiter_of(port);
+    std::uint64_t pending = 0;
+    for (std::uint32_t r = 0; r < a.width; ++r)
+        if (arb.pending(r))
+            pending |= std::uint64_t{1} << r;
+    set(a.request, pending);
+    if (granted < 0)
+        return;
+    if (a.grant_ps != m_event_ps) {
+        a.grant_ps = m_event_ps;
+        a.grant_mask = 0;
+    }
+    a.grant_mask |= std::uint64_t{1} << granted;
+    pulse(a.grant, a.grant_mask);
+}
+
 void router_waves::on_input(const core::frame_slot& f) {
     if (past_window())
         return;
@@ -436,6 +488,15 @@ void router_waves::write_gtkw(const std::string& gtkw_path, const std::string& d
     for (const char* s : special_names)
         fifo.push_back(dec("router.fifo", std::string("queue_") + s, count_bits));
     group("elastic_fifo", fifo);
+    std::vector<std::string> arbiters;
+    for (unsigned p = 0; p < wave_port_count; ++p) {
+        const std::string scope = std::string("router.arbiter.") + port_names[p];
+        // @22: hexadecimal; bit i is requester i of arbiters.<port>.requesters in stats.json.
+        for (const char* leaf : {"request", "grant"})
+            arbiters.push_back((m_arbiters[p].width == 1 ? "@28\n" : "@22\n") +
+                               name(scope, leaf, m_arbiters[p].width));
+    }
+    group("arbiters", arbiters);
     group("frames",
           {dec("router.frames", "input", count_bits), dec("router.frames", "delivered", count_bits),
            dec("router.frames", "dropped", count_bits), dec("router.vms", "stalled", count_bits)});

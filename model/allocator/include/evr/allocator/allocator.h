@@ -100,7 +100,10 @@ public:
     std::uint32_t posted(std::uint32_t conn) const { return m_posted[conn]; }
     std::uint32_t credits_in_use() const { return m_credits_total - m_credits; }
     // Waveforms (docs/waveforms.md): null unless a waveform is written.
-    void attach_probe(wave_probe* probe) { m_probe = probe; }
+    void attach_probe(wave_probe* probe) {
+        m_probe = probe;
+        m_port.attach_probe(probe, wave_port::allocator);
+    }
 
 private:
     struct attempt {

@@ -24,6 +24,15 @@ enum class wave_unit : std::uint8_t {
 
 inline constexpr std::uint32_t wave_none = 0xffffffffu;
 
+// The arbitrated shared ports (docs/timing.md, "Arbitration").
+enum class wave_port : std::uint8_t {
+    fifo,       // elastic FIFO command port
+    sram_read,  // data-store SRAM read port
+    allocator,  // allocator attempts
+    host_write, // send engine's intake
+};
+inline constexpr unsigned wave_port_count = 4;
+
 class wave_probe {
 public:
     virtual ~wave_probe() = default;
@@ -35,6 +44,11 @@ public:
                               std::uint32_t queue) = 0;
     // `unit` dropped a frame or one copy of it; `reason` is a core::drop_reason value.
     virtual void dropped(wave_unit unit, std::uint8_t reason, std::uint32_t conn) = 0;
+    // The arbiter of `port` took a request (granted < 0) or granted requester `granted`.
+    virtual void arbitration(wave_port port, int granted) {
+        (void)port;
+        (void)granted;
+    }
 };
 
 // Whether this build has waveform support (CMake option EVR_WAVES, default ON).

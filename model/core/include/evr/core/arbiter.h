@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "evr/common/wave_probe.h"
 #include "evr/core/cycles.h"
 
 namespace evr::core {
@@ -58,6 +59,11 @@ public:
     const std::vector<std::string>& requesters() const { return m_names; }
     const arbiter_stats& stats(std::uint32_t requester) const { return m_stats[requester]; }
     arbiter_policy policy() const { return m_policy; }
+    // Waveforms (docs/waveforms.md): told of every request and grant; null when off.
+    void attach_probe(wave_probe* probe, wave_port port) {
+        m_probe = probe;
+        m_wave_port = port;
+    }
 
 private:
     std::string m_port;
@@ -71,6 +77,8 @@ private:
     std::uint32_t m_pending_count = 0;
     std::uint32_t m_next = 0; // round robin: position in m_order that goes first
     std::uint64_t m_sequence = 0;
+    probe_ref m_probe;
+    wave_port m_wave_port = wave_port::fifo;
 };
 
 const char* to_string(arbiter_policy p);

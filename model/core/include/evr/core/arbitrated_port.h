@@ -56,6 +56,13 @@ public:
     void transact(std::uint32_t requester, sc_core::sc_time& delay);
 
     const arbiter& arb() const { return *m_arbiter; }
+    // Waveforms: the arbiter's requests and grants (kept for an arbiter configured later).
+    void attach_probe(wave_probe* probe, wave_port port) {
+        m_probe = probe;
+        m_wave_port = port;
+        if (m_arbiter)
+            m_arbiter->attach_probe(probe, port);
+    }
     cycle_t free_at() const { return m_free_at; }
     // The edge on which `requester` resumes (resumed) from its last grant; 0 before any.
     cycle_t last_response(std::uint32_t requester) const { return m_last_response[requester]; }
@@ -76,6 +83,8 @@ private:
     std::deque<sc_core::sc_event> m_done; // one per requester
     std::vector<std::exception_ptr> m_error;
     std::vector<cycle_t> m_last_response;
+    wave_probe* m_probe = nullptr;
+    wave_port m_wave_port = wave_port::fifo;
     sc_core::sc_event m_decide;
     cycle_t m_free_at = 0;
 };

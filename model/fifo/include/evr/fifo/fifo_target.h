@@ -46,7 +46,10 @@ public:
     // First cycle at which the port accepts the next command.
     uint64_t port_free_cycle() const { return m_port_free; }
     // Waveforms (docs/waveforms.md): null unless a waveform is written.
-    void attach_probe(wave_probe* probe) { m_probe = probe; }
+    void attach_probe(wave_probe* probe) {
+        m_probe = probe;
+        m_port.attach_probe(probe, wave_port::fifo);
+    }
     // Grants, wait cycles and the longest wait per requester (stats.json).
     const core::arbiter& arbiter() const { return m_port.arb(); }
     core::arbitrated_port& port() { return m_port; }

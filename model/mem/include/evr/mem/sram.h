@@ -45,6 +45,8 @@ public:
     // Grants, wait cycles and the longest wait per read initiator (stats.json).
     const core::arbiter& read_arbiter() const { return m_read_port.arb(); }
     core::arbitrated_port& read_port() { return m_read_port; }
+    // Waveforms: the read port's requests and grants.
+    void attach_probe(wave_probe* probe) { m_read_port.attach_probe(probe, wave_port::sram_read); }
     // Direct view for the debug path (dropped.pcap of frames that never leave the SRAM).
     const std::uint8_t* peek(std::uint64_t addr) const { return m_data.data() + addr; }
 

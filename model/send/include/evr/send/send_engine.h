@@ -48,6 +48,10 @@ public:
     std::uint64_t frames() const { return m_frames; }
     // Grants, wait cycles (push to issue) and the longest wait per source (stats.json).
     const core::arbiter& arbiter() const { return *m_arbiter; }
+    // Waveforms: the intake's requests and grants.
+    void attach_arbiter_probe(wave_probe* probe) {
+        m_arbiter->attach_probe(probe, wave_port::host_write);
+    }
 
 private:
     struct queued_job {

@@ -41,6 +41,7 @@ public:
     void fifo_command(std::uint8_t op, std::uint64_t issue, std::uint64_t response,
                       std::uint32_t queue) override;
     void dropped(wave_unit unit, std::uint8_t reason, std::uint32_t conn) override;
+    void arbitration(wave_port port, int granted) override;
 
     // frame_listener
     void on_input(const core::frame_slot& frame) override;
@@ -77,6 +78,16 @@ private:
     bool m_closed = false;
     bool m_retired = false; // past the window: probes detached, events ignored
     std::uint64_t m_event_ps = 0;
+
+    // Per arbitrated port: request (bit i: requester i waits), grant (bit i: granted in
+    // this cycle, one cycle long), and which arbiter it is.
+    struct arbiter_ids {
+        std::uint32_t request = 0, grant = 0;
+        unsigned width = 1;
+        std::uint64_t grant_ps = ~std::uint64_t{0}, grant_mask = 0;
+    };
+    const core::arbiter& arbiter_of(wave_port port) const;
+    std::vector<arbiter_ids> m_arbiters; // by wave_port
 
     engine_ids m_parser, m_store, m_assist, m_local, m_send;
     std::uint32_t m_adapter_frame = 0, m_adapter_drop = 0, m_adapter_drops = 0;
