@@ -33,7 +33,7 @@ void assist_engine::run() {
         }
         if (chosen == 4) {
             m_busy = false;
-            trace(0);
+            trace(state::idle);
             m_work.wait();
             continue;
         }
@@ -51,7 +51,7 @@ void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffe
     trace_drop(r, wave_none);
     m_events.dropped(
         {h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()}, r);
-    trace(5, h.index, wave_none);
+    trace(state::release, h.index, wave_none);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     const fifo_cmd& rel = m_fifo.release(buffer, d);
     sync(d);
@@ -60,7 +60,7 @@ void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffe
 }
 
 void assist_engine::resolve(std::uint32_t queue) {
-    trace(1, ~std::uint64_t{0}, wave_none);
+    trace(state::dequeue, ~std::uint64_t{0}, wave_none);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     const fifo_cmd& deq = m_fifo.dequeue(queue, d);
     sync(d);
@@ -71,7 +71,7 @@ void assist_engine::resolve(std::uint32_t queue) {
     ++m_frames;
 
     // Read the headers back from the data store and resolve with the full tables.
-    trace(2, h.index, wave_none);
+    trace(state::header_read, h.index, wave_none);
     const std::uint32_t hdr_len = std::min(h.cap_len, m_params.header_bytes);
     mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, m_header_bytes.data(), hdr_len);
     sram_out->b_transport(m_sram_payload, d);
@@ -86,7 +86,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         fast = m_table.resolve(hdr);
         m_table.fan_out(hdr, fast, m_targets);
     }
-    trace(3, h.index, wave_none);
+    trace(state::lookup, h.index, wave_none);
     wait_cycles(m_params.lookup_latency);
     // strict ordering: the VLAN's unicast frames may go direct again only once every copy
     // of this frame sits on its numbered queue, i.e. when this function returns.
@@ -109,7 +109,7 @@ void assist_engine::resolve(std::uint32_t queue) {
     if (m_targets.size() == 1) {
         // One destination: the normal buffer itself moves to the numbered queue.
         const std::uint32_t k = m_targets.front();
-        trace(4, h.index, k);
+        trace(state::link_copy, h.index, k);
         if (h.cls != lookup::frame_class::known) // the parser counted a diverted unicast
             m_alloc.add_stored(k);
         m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index), d);
@@ -120,7 +120,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         return;
     }
     for (std::uint32_t k : m_targets) {
-        trace(4, h.index, k);
+        trace(state::link_copy, h.index, k);
         wait_cycles(m_params.per_copy_cycles);
         const fifo_cmd& link = m_fifo.link(m_queues.numbered(k), n, d);
         sync(d);
@@ -139,7 +139,7 @@ void assist_engine::resolve(std::uint32_t queue) {
             on_linked(k);
     }
     // Drop the assist engine's own hold: the copies keep the buffer alive.
-    trace(5, h.index, wave_none);
+    trace(state::release, h.index, wave_none);
     const fifo_cmd& rel = m_fifo.release(n, d);
     sync(d);
     if (rel.rsp.freed && on_buffer_freed)

@@ -47,7 +47,7 @@ void local_engine::run() {
             if (!m_masked[k])
                 continue;
             m_busy = true;
-            trace(2, ~std::uint64_t{0}, k);
+            trace(state::unmask, ~std::uint64_t{0}, k);
             sc_core::sc_time d = sc_core::SC_ZERO_TIME;
             m_fifo.mask(k, false, d);
             sync(d);
@@ -57,7 +57,7 @@ void local_engine::run() {
                 m_probe->changed(wave_unit::local, k);
             serve(k);
         }
-        trace(1, ~std::uint64_t{0}, wave_none);
+        trace(state::pick, ~std::uint64_t{0}, wave_none);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         const fifo_cmd& pick = m_fifo.pick(d);
         sync(d);
@@ -77,7 +77,7 @@ void local_engine::run() {
         if (m_kick || m_alloc.has_watched_returned())
             continue;
         m_busy = false;
-        trace(0);
+        trace(state::idle);
         m_work.arm();
         m_alloc.watched_returned().arm();
         wait(m_work.event() | m_alloc.watched_returned().event());
@@ -94,7 +94,7 @@ void local_engine::serve(std::uint32_t conn) {
         b = *m_held[conn];
         m_held[conn].reset();
     } else {
-        trace(3, ~std::uint64_t{0}, conn);
+        trace(state::dequeue, ~std::uint64_t{0}, conn);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         const fifo_cmd& deq = m_fifo.dequeue(m_queues.numbered(conn), d);
         sync(d);
@@ -112,7 +112,7 @@ void local_engine::serve(std::uint32_t conn) {
         }
     }
     const core::buffer_header& h = m_headers[b.normal];
-    trace(4, h.index, conn);
+    trace(state::allocate, h.index, conn);
     const allocator::grant g = m_alloc.request(allocator::requester::local, conn, h.orig_len);
     if (g != allocator::grant::ok) {
         ++m_refused;
@@ -135,7 +135,7 @@ void local_engine::serve(std::uint32_t conn) {
         }
         // Keep the frame, leave the pick until the allocator has resources for `conn`.
         m_held[conn] = b;
-        trace(5, h.index, conn);
+        trace(state::hold, h.index, conn);
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         m_fifo.mask(conn, true, d);
         sync(d);
@@ -164,7 +164,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     f->conn = conn;
     f->bytes.resize(h.cap_len);
 
-    trace(6, h.index, conn);
+    trace(state::sram_read, h.index, conn);
     m_ext.orig_len = h.orig_len;
     mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, f->bytes.data(), h.cap_len);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
@@ -178,7 +178,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     m_alloc.remove_stored(conn);
     ++m_frames;
 
-    trace(7, h.index, conn);
+    trace(state::release, h.index, conn);
     const fifo_cmd& rel = m_fifo.release(b.buffer, d);
     sync(d);
     if (rel.rsp.freed && on_buffer_freed)

@@ -28,12 +28,12 @@ void parser::run() {
     for (;;) {
         while (m_rx.empty()) {
             m_busy = false;
-            trace(0);
+            trace(state::idle);
             m_rx.arrived().wait();
         }
         m_busy = true;
         core::frame_slot* f = m_rx.head();
-        trace(1, f->index, wave_none);
+        trace(state::parse, f->index, wave_none);
         wait_cycles(m_params.parse_latency + m_params.lookup_latency);
         f->hdr = lookup::parse_headers(f->bytes.data(), f->cap_len);
         const lookup::fast_result r = m_table.resolve(f->hdr);
@@ -78,7 +78,7 @@ void parser::dispatch_elastic(core::frame_slot* f) {
         m_store.push({f, m_queues.special(fifo_special::broadcast)});
         return;
     }
-    trace(2, f->index, k);
+    trace(state::allocate, f->index, k);
     const allocator::grant g = m_alloc.request(allocator::requester::parser, k, f->orig_len);
     if (g == allocator::grant::ok) {
         ++m_direct;
@@ -101,11 +101,11 @@ void parser::dispatch_elastic(core::frame_slot* f) {
 
 void parser::wait_for_grant(std::uint32_t conn, std::uint32_t orig_len) {
     for (;;) {
-        trace(2, wave_frame(), conn);
+        trace(state::allocate, wave_frame(), conn);
         if (m_alloc.request(allocator::requester::parser, conn, orig_len) == allocator::grant::ok)
             return;
         ++m_hol_waits;
-        trace(3, wave_frame(), conn);
+        trace(state::wait_resources, wave_frame(), conn);
         m_alloc.resources_returned().wait();
     }
 }

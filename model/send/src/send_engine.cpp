@@ -42,7 +42,7 @@ void send_engine::run() {
     for (;;) {
         while (!m_arbiter->pending()) {
             m_busy = false;
-            trace(0);
+            trace(state::idle);
             m_work.wait();
         }
         m_busy = true;
@@ -60,7 +60,7 @@ void send_engine::run() {
         if (!m_jobs[source].empty())
             request_next(source);
         core::frame_slot* f = job.frame;
-        trace(1, f->index, job.conn);
+        trace(state::host_write, f->index, job.conn);
 
         m_ext.index = f->index;
         m_ext.conn = job.conn;

@@ -46,7 +46,7 @@ void store_engine::run() {
     for (;;) {
         while (m_jobs.empty()) {
             m_busy = false;
-            trace(0);
+            trace(state::idle);
             m_work.wait();
         }
         m_busy = true;
@@ -54,7 +54,7 @@ void store_engine::run() {
         m_jobs.pop_front();
         core::frame_slot* f = job.frame;
         const bool numbered = m_queues.is_numbered(job.queue);
-        trace(1, f->index, numbered ? m_queues.connection_of(job.queue) : wave_none);
+        trace(state::alloc, f->index, numbered ? m_queues.connection_of(job.queue) : wave_none);
 
         std::uint32_t buffer = 0;
         std::uint32_t addr = 0;
@@ -62,10 +62,10 @@ void store_engine::run() {
         // Option "wait": hold the frame while the receive buffer keeps absorbing the wire.
         while (!ok && m_params.wait_for_buffer) {
             ++m_waits;
-            trace(2, wave_frame(), wave_conn());
+            trace(state::wait_buffer, wave_frame(), wave_conn());
             wait(m_freed);
             core::delta_jitter();
-            trace(1, wave_frame(), wave_conn());
+            trace(state::alloc, wave_frame(), wave_conn());
             ok = try_alloc(f->orig_len, buffer, addr);
         }
         if (!ok) {
@@ -100,7 +100,7 @@ void store_engine::run() {
         // Timing follows the original length; the SRAM keeps the captured bytes.
         m_ext.orig_len = f->orig_len;
         mem::prepare(m_sram_payload, tlm::TLM_WRITE_COMMAND, addr, f->bytes.data(), f->cap_len);
-        trace(3, wave_frame(), wave_conn());
+        trace(state::sram_write, wave_frame(), wave_conn());
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         sram_out->b_transport(m_sram_payload, d);
         if (m_sram_payload.is_response_error())
@@ -109,7 +109,7 @@ void store_engine::run() {
         if (m_rx.release(f))
             m_pool.put(f);
 
-        trace(4, wave_frame(), wave_conn());
+        trace(state::enqueue, wave_frame(), wave_conn());
         m_fifo.enqueue(job.queue, buffer, h.cap_len, static_cast<std::uint32_t>(h.index), d);
         sync(d);
         ++m_stored;

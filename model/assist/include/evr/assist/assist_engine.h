@@ -31,6 +31,9 @@ struct assist_params {
 
 class assist_engine : public core::engine_base {
 public:
+    // What the assist engine is doing (router.assist.state, docs/waveforms.md).
+    enum class state : std::uint8_t { idle, dequeue, header_read, lookup, link_copy, release };
+
     tlm_utils::simple_initiator_socket<assist_engine> fifo_out;
     tlm_utils::simple_initiator_socket<assist_engine> sram_out;
 

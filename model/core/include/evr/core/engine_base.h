@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include <systemc>
 
@@ -44,20 +45,25 @@ protected:
         }
     }
 
-    // Probe points: one pointer test when no waveform is written. `state` is the
-    // engine's own encoding (docs/waveforms.md); idle (0) forgets the frame.
-    void trace(std::uint8_t state, std::uint64_t frame, std::uint32_t conn) {
+    // Probe points: one pointer test when no waveform is written. `state` is a value of
+    // the engine's own state enum (`<engine>::state`, docs/waveforms.md), whose 0 is idle;
+    // idle forgets the frame.
+    template <typename State>
+    void trace(State state, std::uint64_t frame, std::uint32_t conn) {
+        static_assert(std::is_enum_v<State>, "an engine's state is its named enum");
         if (m_probe) {
-            m_wave_state = state;
+            m_wave_state = static_cast<std::uint8_t>(state);
             m_wave_frame = frame;
             m_wave_conn = conn;
             m_probe->changed(m_unit, wave_none);
         }
     }
-    void trace(std::uint8_t state) {
+    template <typename State>
+    void trace(State state) {
+        static_assert(std::is_enum_v<State>, "an engine's state is its named enum");
         if (m_probe) {
-            m_wave_state = state;
-            if (state == 0) {
+            m_wave_state = static_cast<std::uint8_t>(state);
+            if (m_wave_state == 0) {
                 m_wave_frame = ~std::uint64_t{0};
                 m_wave_conn = wave_none;
             }

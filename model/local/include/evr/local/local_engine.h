@@ -30,6 +30,18 @@ namespace evr::local {
 
 class local_engine : public core::engine_base {
 public:
+    // What the local engine is doing (router.local.state, docs/waveforms.md).
+    enum class state : std::uint8_t {
+        idle,
+        pick,
+        unmask,
+        dequeue,
+        allocate,
+        hold, // refused: the frame is held and its connection masked
+        sram_read,
+        release,
+    };
+
     tlm_utils::simple_initiator_socket<local_engine> fifo_out;
     tlm_utils::simple_initiator_socket<local_engine> sram_out;
 

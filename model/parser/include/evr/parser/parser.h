@@ -36,6 +36,9 @@ struct parser_params {
 
 class parser : public core::engine_base {
 public:
+    // What the parser is doing (the waveform's router.parser.state, docs/waveforms.md).
+    enum class state : std::uint8_t { idle, parse, allocate, wait_resources };
+
     SC_HAS_PROCESS(parser);
     parser(sc_core::sc_module_name name, const core::clock_domain& clock,
            const parser_params& params, rxbuf::receive_buffer& rx, core::frame_pool& pool,

@@ -32,6 +32,9 @@ struct send_job {
 
 class send_engine : public core::engine_base {
 public:
+    // What the send engine is doing (router.send.state, docs/waveforms.md).
+    enum class state : std::uint8_t { idle, host_write };
+
     tlm_utils::simple_initiator_socket<send_engine> host_out;
 
     SC_HAS_PROCESS(send_engine);

@@ -35,6 +35,9 @@ struct store_params {
 
 class store_engine : public core::engine_base {
 public:
+    // What the store engine is doing (router.store.state, docs/waveforms.md).
+    enum class state : std::uint8_t { idle, alloc, wait_buffer, sram_write, enqueue };
+
     tlm_utils::simple_initiator_socket<store_engine> fifo_out;
     tlm_utils::simple_initiator_socket<store_engine> sram_out;
 
