@@ -52,18 +52,14 @@ void assist_engine::drop_whole(const core::buffer_header& h, std::uint32_t buffe
     m_events.dropped(
         {h.index, std::nullopt, m_drop_bytes.data(), h.cap_len, h.orig_len, m_clock.now()}, r);
     trace(state::release, h.index, wave_none);
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-    const fifo_cmd& rel = m_fifo.release(buffer, d);
-    sync(d);
+    const fifo_cmd& rel = m_fifo.release(buffer);
     if (rel.rsp.freed && on_buffer_freed)
         on_buffer_freed();
 }
 
 void assist_engine::resolve(std::uint32_t queue) {
     trace(state::dequeue, ~std::uint64_t{0}, wave_none);
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-    const fifo_cmd& deq = m_fifo.dequeue(queue, d);
-    sync(d);
+    const fifo_cmd& deq = m_fifo.dequeue(queue);
     if (deq.rsp.result != fifo_result::ok)
         SC_REPORT_FATAL(name(), "special queue empty although a buffer was submitted");
     const std::uint32_t n = deq.rsp.normal;
@@ -74,6 +70,7 @@ void assist_engine::resolve(std::uint32_t queue) {
     trace(state::header_read, h.index, wave_none);
     const std::uint32_t hdr_len = std::min(h.cap_len, m_params.header_bytes);
     mem::prepare(m_sram_payload, tlm::TLM_READ_COMMAND, h.addr, m_header_bytes.data(), hdr_len);
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     sram_out->b_transport(m_sram_payload, d);
     sync(d);
     const lookup::parsed_frame hdr = lookup::parse_headers(m_header_bytes.data(), hdr_len);
@@ -112,8 +109,7 @@ void assist_engine::resolve(std::uint32_t queue) {
         trace(state::link_copy, h.index, k);
         if (h.cls != lookup::frame_class::known) // the parser counted a diverted unicast
             m_alloc.add_stored(k);
-        m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index), d);
-        sync(d);
+        m_fifo.enqueue(m_queues.numbered(k), n, h.cap_len, static_cast<std::uint32_t>(h.index));
         ++m_copies;
         if (on_linked)
             on_linked(k);
@@ -122,8 +118,7 @@ void assist_engine::resolve(std::uint32_t queue) {
     for (std::uint32_t k : m_targets) {
         trace(state::link_copy, h.index, k);
         wait_cycles(m_params.per_copy_cycles);
-        const fifo_cmd& link = m_fifo.link(m_queues.numbered(k), n, d);
-        sync(d);
+        const fifo_cmd& link = m_fifo.link(m_queues.numbered(k), n);
         if (link.rsp.result != fifo_result::ok) {
             m_drop_bytes.resize(h.cap_len);
             mem::debug_read(sram_out, m_debug_payload, h.addr, m_drop_bytes.data(), h.cap_len);
@@ -140,8 +135,7 @@ void assist_engine::resolve(std::uint32_t queue) {
     }
     // Drop the assist engine's own hold: the copies keep the buffer alive.
     trace(state::release, h.index, wave_none);
-    const fifo_cmd& rel = m_fifo.release(n, d);
-    sync(d);
+    const fifo_cmd& rel = m_fifo.release(n);
     if (rel.rsp.freed && on_buffer_freed)
         on_buffer_freed();
 }

@@ -48,9 +48,7 @@ void local_engine::run() {
                 continue;
             m_busy = true;
             trace(state::unmask, ~std::uint64_t{0}, k);
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            m_fifo.mask(k, false, d);
-            sync(d);
+            m_fifo.mask(k, false);
             m_masked[k] = false;
             m_alloc.watch(k, false);
             if (m_probe)
@@ -58,9 +56,7 @@ void local_engine::run() {
             serve(k);
         }
         trace(state::pick, ~std::uint64_t{0}, wave_none);
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        const fifo_cmd& pick = m_fifo.pick(d);
-        sync(d);
+        const fifo_cmd& pick = m_fifo.pick();
         if (m_probe) {
             m_wave_pick = pick.rsp.result == fifo_result::ok ? pick.rsp.connection : wave_none;
             m_probe->changed(wave_unit::local, wave_none);
@@ -95,9 +91,7 @@ void local_engine::serve(std::uint32_t conn) {
         m_held[conn].reset();
     } else {
         trace(state::dequeue, ~std::uint64_t{0}, conn);
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        const fifo_cmd& deq = m_fifo.dequeue(m_queues.numbered(conn), d);
-        sync(d);
+        const fifo_cmd& deq = m_fifo.dequeue(m_queues.numbered(conn));
         if (deq.rsp.result != fifo_result::ok)
             return;
         --m_queued[conn];
@@ -124,9 +118,7 @@ void local_engine::serve(std::uint32_t conn) {
             trace_drop(core::drop_reason::no_resources, conn);
             m_events.dropped(v, core::drop_reason::no_resources);
             m_pool.put(f);
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            const fifo_cmd& rel = m_fifo.release(b.buffer, d);
-            sync(d);
+            const fifo_cmd& rel = m_fifo.release(b.buffer);
             if (rel.rsp.freed && on_buffer_freed)
                 on_buffer_freed();
             m_alloc.remove_stored(conn);
@@ -136,9 +128,7 @@ void local_engine::serve(std::uint32_t conn) {
         // Keep the frame, leave the pick until the allocator has resources for `conn`.
         m_held[conn] = b;
         trace(state::hold, h.index, conn);
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        m_fifo.mask(conn, true, d);
-        sync(d);
+        m_fifo.mask(conn, true);
         m_masked[conn] = true;
         m_alloc.watch(conn, true);
         if (m_probe)
@@ -179,8 +169,7 @@ void local_engine::send_held(std::uint32_t conn, const held_buffer& b) {
     ++m_frames;
 
     trace(state::release, h.index, conn);
-    const fifo_cmd& rel = m_fifo.release(b.buffer, d);
-    sync(d);
+    const fifo_cmd& rel = m_fifo.release(b.buffer);
     if (rel.rsp.freed && on_buffer_freed)
         on_buffer_freed();
     release_exclusive_if_done(conn);

@@ -44,9 +44,7 @@ void pool_manager::fill() {
     for (std::uint32_t c = 0; c < m_params.classes.size(); ++c) {
         const std::uint32_t n = initial_count(m_params, c);
         for (std::uint32_t i = 0; i < n; ++i) {
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            const fifo_cmd& add = m_fifo.add_free(c, static_cast<std::uint32_t>(addr), d);
-            sync(d);
+            const fifo_cmd& add = m_fifo.add_free(c, static_cast<std::uint32_t>(addr));
             if (add.rsp.result != fifo_result::ok)
                 SC_REPORT_FATAL(name(), "elastic FIFO has fewer descriptors than buffers");
             addr += m_params.classes[c];
@@ -76,9 +74,7 @@ void pool_manager::adjust(std::uint32_t cls, std::uint32_t free_count) {
         std::uint32_t added = 0;
         std::uint32_t addr = 0;
         while (added < m_params.grow_step && take_reserve(cls, addr)) {
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            const fifo_cmd& add = m_fifo.add_free(cls, addr, d);
-            sync(d);
+            const fifo_cmd& add = m_fifo.add_free(cls, addr);
             if (add.rsp.result != fifo_result::ok) {
                 m_returned[cls].push_back(addr);
                 break;
@@ -92,9 +88,7 @@ void pool_manager::adjust(std::uint32_t cls, std::uint32_t free_count) {
             on_grown();
     } else if (free_count > m_params.shrink_above) {
         for (std::uint32_t n = free_count - m_params.shrink_above; n > 0; --n) {
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            const fifo_cmd& rem = m_fifo.remove_free(cls, d);
-            sync(d);
+            const fifo_cmd& rem = m_fifo.remove_free(cls);
             if (rem.rsp.result != fifo_result::ok)
                 break;
             m_returned[cls].push_back(rem.rsp.addr);
@@ -121,9 +115,7 @@ void pool_manager::run() {
         }
         last = m_clock.now();
         for (std::uint32_t c = 0; c < m_params.classes.size(); ++c) {
-            sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-            const fifo_cmd& st = m_fifo.status(m_queues.free_pool(c), d);
-            sync(d);
+            const fifo_cmd& st = m_fifo.status(m_queues.free_pool(c));
             adjust(c, st.rsp.count);
         }
     }

@@ -26,9 +26,7 @@ bool store_engine::try_alloc(std::uint32_t orig_len, std::uint32_t& buffer, std:
     for (std::uint32_t c = 0; c < m_params.classes.size(); ++c) {
         if (m_params.classes[c] < orig_len)
             continue;
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        const fifo_cmd& cmd = m_fifo.alloc(c, d);
-        sync(d);
+        const fifo_cmd& cmd = m_fifo.alloc(c);
         if (cmd.rsp.result == fifo_result::ok) {
             buffer = cmd.rsp.buffer;
             addr = cmd.rsp.addr;
@@ -110,8 +108,7 @@ void store_engine::run() {
             m_pool.put(f);
 
         trace(state::enqueue, wave_frame(), wave_conn());
-        m_fifo.enqueue(job.queue, buffer, h.cap_len, static_cast<std::uint32_t>(h.index), d);
-        sync(d);
+        m_fifo.enqueue(job.queue, buffer, h.cap_len, static_cast<std::uint32_t>(h.index));
         ++m_stored;
         if (on_submitted)
             on_submitted(job.queue);
