@@ -6,13 +6,11 @@
 
 namespace evr::assist {
 
-assist_engine::assist_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                             const assist_params& params, const lookup::connection_table& table,
-                             allocator::allocator& alloc, core::buffer_headers& headers,
-                             core::frame_events& events, const fifo_queues& queues)
-    : engine_base(name, clock), fifo_out("fifo_out"), sram_out("sram_out"), m_params(params),
-      m_table(table), m_alloc(alloc), m_headers(headers), m_events(events), m_queues(queues),
-      m_fifo(fifo_out), m_header_bytes(params.header_bytes) {
+assist_engine::assist_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
+                             const assist_params& params, const lookup::connection_table& table)
+    : engine_base(name, ctx.clock), fifo_out("fifo_out"), sram_out("sram_out"), m_params(params),
+      m_table(table), m_alloc(ctx.alloc), m_headers(ctx.headers), m_events(ctx.events),
+      m_queues(ctx.queues), m_fifo(fifo_out), m_header_bytes(params.header_bytes) {
     SC_THREAD(run);
 }
 

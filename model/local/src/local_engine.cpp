@@ -4,15 +4,14 @@
 
 namespace evr::local {
 
-local_engine::local_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
+local_engine::local_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
                            std::uint32_t connections, bool drop_without_resources,
-                           allocator::allocator& alloc, send::send_engine& sender,
-                           core::frame_pool& pool, core::buffer_headers& headers,
-                           core::frame_events& events, const fifo_queues& queues)
-    : engine_base(name, clock), fifo_out("fifo_out"), sram_out("sram_out"),
-      m_drop_without_resources(drop_without_resources), m_alloc(alloc), m_send(sender),
-      m_pool(pool), m_headers(headers), m_events(events), m_queues(queues), m_fifo(fifo_out),
-      m_held(connections), m_queued(connections, 0), m_masked(connections, false) {
+                           send::send_engine& sender)
+    : engine_base(name, ctx.clock), fifo_out("fifo_out"), sram_out("sram_out"),
+      m_drop_without_resources(drop_without_resources), m_alloc(ctx.alloc), m_send(sender),
+      m_pool(ctx.frames), m_headers(ctx.headers), m_events(ctx.events), m_queues(ctx.queues),
+      m_fifo(fifo_out), m_held(connections), m_queued(connections, 0),
+      m_masked(connections, false) {
     m_sram_payload.set_extension(&m_ext);
     SC_THREAD(run);
 }

@@ -2,13 +2,12 @@
 
 namespace evr::parser {
 
-parser::parser(sc_core::sc_module_name name, const core::clock_domain& clock,
-               const parser_params& params, rxbuf::receive_buffer& rx, core::frame_pool& pool,
-               const lookup::connection_table& table, allocator::allocator& alloc,
-               send::send_engine& sender, store::store_engine& storer, core::frame_events& events,
-               const fifo_queues& queues)
-    : engine_base(name, clock), m_params(params), m_rx(rx), m_pool(pool), m_table(table),
-      m_alloc(alloc), m_send(sender), m_store(storer), m_events(events), m_queues(queues) {
+parser::parser(sc_core::sc_module_name name, const core::engine_context& ctx,
+               const parser_params& params, const lookup::connection_table& table,
+               send::send_engine& sender, store::store_engine& storer)
+    : engine_base(name, ctx.clock), m_params(params), m_rx(ctx.rx), m_pool(ctx.frames),
+      m_table(table), m_alloc(ctx.alloc), m_send(sender), m_store(storer), m_events(ctx.events),
+      m_queues(ctx.queues) {
     SC_THREAD(run);
 }
 

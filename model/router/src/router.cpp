@@ -107,30 +107,28 @@ router::router(sc_core::sc_module_name name, const config::config& cfg, scenario
     m_adapter = std::make_unique<ingress::adapter>("adapter", m_clock, ap, *sc.source, *m_rx,
                                                    m_frames, m_events, m_pool->ready());
 
+    m_ctx = std::make_unique<core::engine_context>(
+        core::engine_context{m_clock, m_frames, m_headers, m_events, m_queues, *m_alloc, *m_rx});
     m_send = std::make_unique<send::send_engine>(
-        "send", m_clock, *m_rx, m_frames,
-        arbitration(cfg.arbiter, &config::arbiters_config::host_write));
+        "send", *m_ctx, arbitration(cfg.arbiter, &config::arbiters_config::host_write));
     store::store_params stp;
     stp.classes = cfg.fifo.buffer_classes;
     stp.wait_for_buffer = cfg.router.no_buffer == config::no_buffer_action::wait;
-    m_store = std::make_unique<store::store_engine>("store", m_clock, stp, *m_rx, m_frames,
-                                                    m_headers, *m_alloc, m_events, m_queues);
+    m_store = std::make_unique<store::store_engine>("store", *m_ctx, stp);
     assist::assist_params asp;
     asp.header_bytes = cfg.assist.header_bytes;
     asp.lookup_latency = cfg.assist.lookup_latency_cycles;
     asp.per_copy_cycles = cfg.assist.per_copy_cycles;
-    m_assist = std::make_unique<assist::assist_engine>("assist", m_clock, asp, m_table, *m_alloc,
-                                                       m_headers, m_events, m_queues);
+    m_assist = std::make_unique<assist::assist_engine>("assist", *m_ctx, asp, m_table);
     m_local = std::make_unique<local::local_engine>(
-        "local", m_clock, m_params.connections, cfg.router.policy == config::router_policy::drop,
-        *m_alloc, *m_send, m_frames, m_headers, m_events, m_queues);
+        "local", *m_ctx, m_params.connections, cfg.router.policy == config::router_policy::drop,
+        *m_send);
     parser::parser_params pap;
     pap.parse_latency = cfg.parser.latency_cycles;
     pap.lookup_latency = cfg.parser.lookup_latency_cycles;
     pap.mode = policy_of(cfg.router.policy);
     pap.strict = cfg.router.ordering == config::ordering_mode::strict;
-    m_parser = std::make_unique<parser::parser>("parser", m_clock, pap, *m_rx, m_frames, m_table,
-                                                *m_alloc, *m_send, *m_store, m_events, m_queues);
+    m_parser = std::make_unique<parser::parser>("parser", *m_ctx, pap, m_table, *m_send, *m_store);
 
     // Sockets: every engine's port by role; the FIFO and SRAM targets take several.
     m_store->fifo_out.bind(m_fifo_target->cmd_in);

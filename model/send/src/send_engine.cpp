@@ -11,10 +11,9 @@ constexpr std::uint32_t from_local = 1;
 
 } // namespace
 
-send_engine::send_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                         rxbuf::receive_buffer& rx, core::frame_pool& pool,
+send_engine::send_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
                          const core::port_arbitration& arbitration)
-    : engine_base(name, clock), host_out("host_out"), m_rx(rx), m_pool(pool) {
+    : engine_base(name, ctx.clock), host_out("host_out"), m_rx(ctx.rx), m_pool(ctx.frames) {
     core::port_arbitration how = arbitration;
     if (how.requesters.empty())
         how.requesters = {"parser", "local"};

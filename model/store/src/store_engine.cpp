@@ -4,14 +4,11 @@
 
 namespace evr::store {
 
-store_engine::store_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                           const store_params& params, rxbuf::receive_buffer& rx,
-                           core::frame_pool& pool, core::buffer_headers& headers,
-                           allocator::allocator& alloc, core::frame_events& events,
-                           const fifo_queues& queues)
-    : engine_base(name, clock), fifo_out("fifo_out"), sram_out("sram_out"), m_params(params),
-      m_rx(rx), m_pool(pool), m_headers(headers), m_alloc(alloc), m_events(events),
-      m_queues(queues), m_fifo(fifo_out) {
+store_engine::store_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
+                           const store_params& params)
+    : engine_base(name, ctx.clock), fifo_out("fifo_out"), sram_out("sram_out"), m_params(params),
+      m_rx(ctx.rx), m_pool(ctx.frames), m_headers(ctx.headers), m_alloc(ctx.alloc),
+      m_events(ctx.events), m_queues(ctx.queues), m_fifo(fifo_out) {
     m_sram_payload.set_extension(&m_ext);
     SC_THREAD(run);
 }

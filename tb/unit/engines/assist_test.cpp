@@ -63,6 +63,7 @@ public:
     rxbuf::receive_buffer rx{"rx", 65536, 16};
     allocator::allocator alloc{
         "allocator", clock, {{4, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, 8, 2};
+    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     store::store_engine store;
     assist::assist_engine assist;
     driver drv{"driver", clock};
@@ -71,8 +72,7 @@ public:
 
     assist_rig(sc_core::sc_module_name name, std::uint32_t indirect)
         : sc_module(name), queues(params(indirect)), backend(params(indirect)),
-          store("store", clock, {{2048}, false}, rx, pool, headers, alloc, events, queues),
-          assist("assist", clock, {}, tbl, alloc, headers, events, queues) {
+          store("store", ctx, {{2048}, false}), assist("assist", ctx, {}, tbl) {
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         assist.fifo_out.bind(port.cmd_in);

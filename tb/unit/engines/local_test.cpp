@@ -64,9 +64,9 @@ public:
     rxbuf::receive_buffer rx{"rx", 65536, 16};
     // Connection 0: no posted buffer at first; connection 1: four.
     allocator::allocator alloc;
-    send::send_engine send{"send", clock, rx, pool};
-    store::store_engine store{"store", clock, {{2048}, false}, rx,    pool,
-                              headers, alloc, events,          queues};
+    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
+    send::send_engine send{"send", ctx};
+    store::store_engine store{"store", ctx, {{2048}, false}};
     local::local_engine local;
     driver drv{"driver", clock};
 
@@ -81,8 +81,7 @@ public:
         : sc_module(name),
           alloc("allocator", clock, {{ring0, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, credits,
                 alloc_latency),
-          local("local", clock, params().connections, drop, alloc, send, pool, headers, events,
-                queues) {
+          local("local", ctx, params().connections, drop, send) {
         store.fifo_out.bind(port.cmd_in);
         local.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);

@@ -58,17 +58,16 @@ public:
     mem::host_memory host{"host", clock, 16, host_latency, host_log};
     rxbuf::receive_buffer rx{"rx", 65536, 16};
     allocator::allocator alloc;
-    send::send_engine send{"send", clock, rx, pool};
-    store::store_engine store{"store", clock, {{2048}, false}, rx,    pool,
-                              headers, alloc, events,          queues};
+    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
+    send::send_engine send{"send", ctx};
+    store::store_engine store{"store", ctx, {{2048}, false}};
     parser::parser parse;
     driver drv{"driver", clock};
 
     parser_rig(sc_core::sc_module_name name, parser::policy mode, std::uint32_t ring1,
                bool strict = false)
         : sc_module(name), alloc("allocator", clock, {{8, 4096}, {ring1, 4096}}, 32, alloc_latency),
-          parse("parser", clock, {parse_latency, lookup_latency, mode, strict}, rx, pool, tbl,
-                alloc, send, store, events, queues) {
+          parse("parser", ctx, {parse_latency, lookup_latency, mode, strict}, tbl, send, store) {
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);

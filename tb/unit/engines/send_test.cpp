@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "evr/allocator/allocator.h"
 #include "evr/rxbuf/receive_buffer.h"
 #include "evr/send/send_engine.h"
 
@@ -47,13 +48,30 @@ private:
     rxbuf::receive_buffer& m_rx;
 };
 
+// The parts of an engine context the send engine does not use (it needs the clock, the
+// frame slots and the receive buffer).
+struct unused_context_parts {
+    core::buffer_headers headers;
+    core::frame_events events;
+    fifo_queues queues;
+    allocator::allocator alloc;
+    unused_context_parts(const std::string& n, const core::clock_domain& c)
+        : alloc((n + "_alloc").c_str(), c, {}, 0, 0) {}
+    core::engine_context context(const core::clock_domain& c, core::frame_pool& frames,
+                                 rxbuf::receive_buffer& rx) {
+        return {c, frames, headers, events, queues, alloc, rx};
+    }
+};
+
 struct bench {
     core::clock_domain clock{freq_mhz};
     core::frame_pool pool{9216};
     rxbuf::receive_buffer rx{"rx", 65536, 16};
     write_log host_log;
     mem::host_memory host{"host", clock, host_bytes_per_cycle, host_latency, host_log};
-    send::send_engine send{"send", clock, rx, pool};
+    unused_context_parts unused{"bench", clock};
+    core::engine_context ctx = unused.context(clock, pool, rx);
+    send::send_engine send{"send", ctx};
     rx_watcher watch{"watch", clock, rx};
     null_fifo nowhere{"nowhere"};
     driver drv{"driver", clock};
@@ -106,6 +124,8 @@ struct intake_rig {
     rxbuf::receive_buffer rx;
     write_log log;
     mem::host_memory host;
+    unused_context_parts unused;
+    core::engine_context ctx;
     send::send_engine send;
     null_fifo nowhere_p, nowhere_l;
     driver parser, local;
@@ -114,7 +134,8 @@ struct intake_rig {
                bool local_posts_first)
         : rx((n + "_rx").c_str(), 65536, 16),
           host((n + "_host").c_str(), clock, host_bytes_per_cycle, host_latency, log),
-          send((n + "_send").c_str(), clock, rx, pool,
+          unused(n, clock), ctx(unused.context(clock, pool, rx)),
+          send((n + "_send").c_str(), ctx,
                core::port_arbitration{{"parser", "local"}, policy, {"parser", "local"}}),
           nowhere_p((n + "_np").c_str()), nowhere_l((n + "_nl").c_str()),
           parser((n + "_parser").c_str(), clock), local((n + "_local").c_str(), clock) {

@@ -52,6 +52,7 @@ public:
     rxbuf::receive_buffer rx{"rx", 65536, 16};
     allocator::allocator alloc{
         "allocator", clock, {{8, 4096}, {8, 4096}, {8, 4096}, {8, 4096}}, 4, 2};
+    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     store::store_engine store;
     driver drv{"driver", clock};
     std::vector<submitted> subs;
@@ -59,8 +60,7 @@ public:
 
     store_rig(sc_core::sc_module_name name, bool wait_for_buffer)
         : sc_module(name), headers(small_fifo().descriptors),
-          store("store", clock, {{256, 2048}, wait_for_buffer}, rx, pool, headers, alloc, events,
-                queues) {
+          store("store", ctx, {{256, 2048}, wait_for_buffer}) {
         events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         store.sram_out.bind(sram.write_in);

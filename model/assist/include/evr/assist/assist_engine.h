@@ -38,10 +38,8 @@ public:
     tlm_utils::simple_initiator_socket<assist_engine> sram_out;
 
     SC_HAS_PROCESS(assist_engine);
-    assist_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                  const assist_params& params, const lookup::connection_table& table,
-                  allocator::allocator& alloc, core::buffer_headers& headers,
-                  core::frame_events& events, const fifo_queues& queues);
+    assist_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
+                  const assist_params& params, const lookup::connection_table& table);
 
     // A buffer was submitted to special queue `q`.
     void submitted(std::uint32_t queue);

@@ -11,6 +11,7 @@
 #include "evr/core/cycles.h"
 #include "evr/core/delta_jitter.h"
 #include "evr/core/drop_reason.h"
+#include "evr/core/engine_context.h"
 
 namespace evr::core {
 

@@ -46,11 +46,8 @@ public:
     tlm_utils::simple_initiator_socket<local_engine> sram_out;
 
     SC_HAS_PROCESS(local_engine);
-    local_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                 std::uint32_t connections, bool drop_without_resources,
-                 allocator::allocator& alloc, send::send_engine& sender, core::frame_pool& pool,
-                 core::buffer_headers& headers, core::frame_events& events,
-                 const fifo_queues& queues);
+    local_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
+                 std::uint32_t connections, bool drop_without_resources, send::send_engine& sender);
     ~local_engine() override { m_sram_payload.clear_extension(&m_ext); }
 
     // A buffer was submitted to numbered queue `q` (from the store or assist engine).

@@ -40,11 +40,9 @@ public:
     enum class state : std::uint8_t { idle, parse, allocate, wait_resources };
 
     SC_HAS_PROCESS(parser);
-    parser(sc_core::sc_module_name name, const core::clock_domain& clock,
-           const parser_params& params, rxbuf::receive_buffer& rx, core::frame_pool& pool,
-           const lookup::connection_table& table, allocator::allocator& alloc,
-           send::send_engine& sender, store::store_engine& storer, core::frame_events& events,
-           const fifo_queues& queues);
+    parser(sc_core::sc_module_name name, const core::engine_context& ctx,
+           const parser_params& params, const lookup::connection_table& table,
+           send::send_engine& sender, store::store_engine& storer);
 
     // strict ordering: the assist engine has taken a frame of this VLAN off the queue.
     void special_resolved(const lookup::parsed_frame& hdr);

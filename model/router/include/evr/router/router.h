@@ -15,6 +15,7 @@
 #include "evr/config/config.h"
 #include "evr/core/buffer_header.h"
 #include "evr/core/cycles.h"
+#include "evr/core/engine_context.h"
 #include "evr/core/frame_events.h"
 #include "evr/fifo/elastic_fifo_ref.h"
 #include "evr/fifo/fifo_backend.h"
@@ -110,6 +111,7 @@ private:
     std::unique_ptr<rxbuf::receive_buffer> m_rx;
     std::unique_ptr<pool::pool_manager> m_pool;
     std::unique_ptr<ingress::adapter> m_adapter;
+    std::unique_ptr<core::engine_context> m_ctx; // what the engines share
     std::unique_ptr<send::send_engine> m_send;
     std::unique_ptr<store::store_engine> m_store;
     std::unique_ptr<assist::assist_engine> m_assist;

@@ -39,8 +39,7 @@ public:
 
     SC_HAS_PROCESS(send_engine);
     // `arbitration` names "parser" and "local" (left empty: round robin in that order).
-    send_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                rxbuf::receive_buffer& rx, core::frame_pool& pool,
+    send_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
                 const core::port_arbitration& arbitration = {});
     ~send_engine() override { m_payload.clear_extension(&m_ext); } // a member, not heap
 

@@ -42,10 +42,8 @@ public:
     tlm_utils::simple_initiator_socket<store_engine> sram_out;
 
     SC_HAS_PROCESS(store_engine);
-    store_engine(sc_core::sc_module_name name, const core::clock_domain& clock,
-                 const store_params& params, rxbuf::receive_buffer& rx, core::frame_pool& pool,
-                 core::buffer_headers& headers, allocator::allocator& alloc,
-                 core::frame_events& events, const fifo_queues& queues);
+    store_engine(sc_core::sc_module_name name, const core::engine_context& ctx,
+                 const store_params& params);
     ~store_engine() override { m_sram_payload.clear_extension(&m_ext); }
 
     void push(const store_job& job);
