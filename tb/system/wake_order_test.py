@@ -76,6 +76,10 @@ class WakeOrder(unittest.TestCase):
             "tiny_store": ["--set", "fifo.buffer_classes=[2048]", "--set", "fifo.class_shares=[1]",
                            "--set", "sram.size_bytes=8192", "--set", "sram.reserve_bytes=0",
                            "--set", "rx_buffer.size_bytes=16384"],
+            # The store engine waits for a free buffer instead of dropping.
+            "tiny_store_wait": ["--set", "fifo.buffer_classes=[2048]",
+                                "--set", "fifo.class_shares=[1]", "--set", "sram.size_bytes=8192",
+                                "--set", "sram.reserve_bytes=0", "--set", "router.no_buffer=wait"],
             "allocator_latency_0": ["--set", "allocator.latency_cycles=0"],
             "lockstep": ["--fifo", "lockstep"],
         }

@@ -31,6 +31,7 @@ grant allocator::request(requester who, std::uint32_t conn, std::uint32_t orig_l
 // the policy's order.
 core::arbitrated_port::served allocator::serve(std::uint32_t who, core::cycle_t issue) {
     attempt& a = m_attempt[who];
+    a.returns_seen = m_returns;
     a.result = who == static_cast<std::uint32_t>(requester::parser) ? try_direct(a.conn, a.orig_len)
                                                                     : try_local(a.conn, a.orig_len);
     return {issue, issue + 1};
@@ -66,6 +67,7 @@ grant allocator::try_local(std::uint32_t conn, std::uint32_t orig_len) {
 
 void allocator::return_credit() {
     ++m_credits;
+    ++m_returns;
     probe(wave_none);
     m_credit_returned = true;
     m_returned.notify();
@@ -77,6 +79,7 @@ void allocator::return_credit() {
 
 void allocator::repost(std::uint32_t conn, std::uint32_t buffers) {
     m_posted[conn] += buffers;
+    ++m_returns;
     probe(conn);
     // Listed once until taken: the list stays bounded by the connections even when
     // nobody takes it for a long time (the local engine only does when it cares).

@@ -177,14 +177,20 @@ struct session {
     // evrsim within the second. The outputs are closed and whole by then; stats.json says
     // it is incomplete and leaves the per-connection entries out. Returns the signal, or 0.
     int publish_interruptible(nlohmann::json stats, const run_facts& f) {
-        std::optional<std::string> text = stats_text(stats, f, [] { return stop_signal() != 0; });
+        // A signal while the outputs were closed made the writer skip what it had not
+        // reached: the run is incomplete whether or not the report is still interrupted.
+        const std::uint64_t unwritten = recorder.unwritten_records();
+        std::optional<std::string> text;
+        if (!unwritten)
+            text = stats_text(stats, f, [] { return stop_signal() != 0; });
         const int sig = text ? 0 : stop_signal();
         if (!text) {
-            const std::uint64_t unwritten = recorder.unwritten_records();
             stats["complete"] = false;
             stats["incomplete_reason"] =
-                "interrupted by " + signal_name(sig) + " while writing the end-of-run report; " +
-                (unwritten ? unwritten_text(unwritten) : std::string("the outputs are whole")) +
+                "interrupted by " + signal_name(sig) +
+                (unwritten ? " while closing the outputs; " + unwritten_text(unwritten)
+                           : std::string(" while writing the end-of-run report; the outputs "
+                                         "are whole")) +
                 ", the per-connection entries are left out";
             if (unwritten)
                 stats["unwritten_records"] = unwritten;

@@ -36,6 +36,7 @@ void arbitrated_port::transact(std::uint32_t requester, sc_core::sc_time& delay)
     if (delay != sc_core::SC_ZERO_TIME) {
         sc_core::wait(delay);
         delay = sc_core::SC_ZERO_TIME;
+        delta_jitter();
     }
     transact(requester);
 }

@@ -105,7 +105,8 @@ void parser::wait_for_grant(std::uint32_t conn, std::uint32_t orig_len) {
             return;
         ++m_hol_waits;
         trace(state::wait_resources, wave_frame(), conn);
-        m_alloc.resources_returned().wait();
+        while (!m_alloc.returned_since_decision(allocator::requester::parser))
+            m_alloc.resources_returned().wait();
     }
 }
 

@@ -231,6 +231,9 @@ void router::watch_completion() {
                         return true;
                 return false;
             };
+            // Looked at in grant phases: by then every request of the edge is posted,
+            // whichever order the kernel ran the edge's processes in.
+            wait(sc_core::sc_time::from_value(m_clock.period().value() / 2));
             while (engines_busy())
                 wait(m_clock.duration(1));
             m_finished = true;

@@ -37,7 +37,8 @@ void send_engine::request_next(std::uint32_t source) {
 }
 
 void send_engine::run() {
-    const sc_core::sc_time half = m_clock.duration(1) / 2;
+    // The grant phase, as core::arbitrated_port computes it (an integer half period).
+    const sc_core::sc_time half = sc_core::sc_time::from_value(m_clock.period().value() / 2);
     for (;;) {
         while (!m_arbiter->pending()) {
             m_busy = false;

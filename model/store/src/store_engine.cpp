@@ -53,13 +53,17 @@ void store_engine::run() {
 
         std::uint32_t buffer = 0;
         std::uint32_t addr = 0;
+        std::uint64_t seen = m_freed_count;
         bool ok = try_alloc(f->orig_len, buffer, addr);
         // Option "wait": hold the frame while the receive buffer keeps absorbing the wire.
         while (!ok && m_params.wait_for_buffer) {
             ++m_waits;
             trace(state::wait_buffer, wave_frame(), wave_conn());
-            wait(m_freed);
-            core::delta_jitter();
+            while (m_freed_count == seen) {
+                wait(m_freed);
+                core::delta_jitter();
+            }
+            seen = m_freed_count;
             trace(state::alloc, wave_frame(), wave_conn());
             ok = try_alloc(f->orig_len, buffer, addr);
         }

@@ -57,6 +57,12 @@ public:
     // attempts are direct (try_direct), the local engine's its own (try_local).
     grant request(requester who, std::uint32_t conn, std::uint32_t orig_len);
     const core::arbiter& arbiter() const { return m_port.arb(); }
+    // Whether resources came back (a re-post or a credit) after `who`'s last attempt was
+    // decided: a refused caller about to wait for resources_returned() checks this first,
+    // since a return on the edge it resumes on may come before it waits.
+    bool returned_since_decision(requester who) const {
+        return m_returns != m_attempt[static_cast<std::uint32_t>(who)].returns_seen;
+    }
 
     // The decisions themselves, at once (what a granted request does).
     // Direct path: refuses while frames of `conn` are stored or it is held exclusively.
@@ -110,6 +116,7 @@ private:
         std::uint32_t conn = 0;
         std::uint32_t orig_len = 0;
         grant result = grant::ok;
+        std::uint64_t returns_seen = 0; // m_returns when it was decided
     };
     core::arbitrated_port::served serve(std::uint32_t who, core::cycle_t issue);
     grant take(std::uint32_t conn, std::uint32_t orig_len);
@@ -136,7 +143,8 @@ private:
     probe_ref m_probe;
     const core::clock_domain& m_clock;
     core::arbitrated_port m_port;
-    attempt m_attempt[2]; // per requester
+    attempt m_attempt[2];        // per requester
+    std::uint64_t m_returns = 0; // re-posts and credits returned so far
 };
 
 } // namespace evr::allocator

@@ -51,7 +51,10 @@ public:
     // learn about their work this way, as the patent's monitors would).
     std::function<void(std::uint32_t queue)> on_submitted;
     // A buffer went back to a pool: a waiting store may retry.
-    void buffer_freed() { m_freed.notify(sc_core::SC_ZERO_TIME); }
+    void buffer_freed() {
+        ++m_freed_count; // counted: a free while the engine is not yet waiting still counts
+        m_freed.notify(sc_core::SC_ZERO_TIME);
+    }
     // A buffer was taken (or a pool was found empty): the pool manager may want to look.
     std::function<void()> on_allocated;
     // A frame bound for a special queue was dropped (no buffer): strict ordering must stop
@@ -82,6 +85,7 @@ private:
     // A plain event: the "wait" policy waits for a free right after an ALLOC that failed,
     // without re-checking first, so a free in that same delta must not be skipped.
     sc_core::sc_event m_freed;
+    std::uint64_t m_freed_count = 0;
     bool m_busy = false;
     std::uint64_t m_stored = 0;
     std::uint64_t m_waits = 0;
