@@ -15,6 +15,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "engine_rig.h"
 #include "evr/allocator/allocator.h"
 #include "evr/assist/assist_engine.h"
 #include "evr/mem/sram.h"
@@ -48,22 +49,9 @@ struct local_view {
     fifo_rsp released;
 };
 
-class assist_rig : public sc_core::sc_module {
+class assist_rig : public sc_core::sc_module, public engine_rig_parts {
 public:
-    core::clock_domain clock{freq_mhz};
-    fifo_queues queues;
     lookup::connection_table tbl = table();
-    core::frame_pool pool{9216};
-    core::frame_events events;
-    event_log log;
-    core::buffer_headers headers{4};
-    spy_backend backend;
-    fifo_target port{"fifo", clock.period(), backend};
-    mem::sram sram{"sram", clock, 65536, 32, sram_latency};
-    rxbuf::receive_buffer rx{"rx", 65536, 16};
-    allocator::allocator alloc{
-        "allocator", clock, {{4, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, 8, 2};
-    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     store::store_engine store;
     assist::assist_engine assist;
     driver drv{"driver", clock};
@@ -71,9 +59,14 @@ public:
     std::uint32_t freed_news = 0;
 
     assist_rig(sc_core::sc_module_name name, std::uint32_t indirect)
-        : sc_module(name), queues(params(indirect)), backend(params(indirect)),
+        : sc_module(name), engine_rig_parts({params(indirect),
+                                             {{4, 4096}, {4, 4096}, {4, 4096}, {4, 4096}},
+                                             8,
+                                             2,
+                                             65536,
+                                             32,
+                                             sram_latency}),
           store("store", ctx, {{2048}, false}), assist("assist", ctx, {}, tbl) {
-        events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         assist.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);

@@ -19,6 +19,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "engine_rig.h"
 #include "evr/allocator/allocator.h"
 #include "evr/local/local_engine.h"
 #include "evr/mem/sram.h"
@@ -48,23 +49,10 @@ struct probe {
     allocator::grant direct;
 };
 
-class local_rig : public sc_core::sc_module {
+class local_rig : public sc_core::sc_module, public engine_rig_parts {
 public:
-    core::clock_domain clock{freq_mhz};
-    fifo_queues queues{params()};
-    core::frame_pool pool{9216};
-    core::frame_events events;
-    event_log log;
-    core::buffer_headers headers{params().descriptors};
-    spy_backend backend{params()};
-    fifo_target port{"fifo", clock.period(), backend};
-    mem::sram sram{"sram", clock, 65536, 32, 4};
     write_log host_log;
     mem::host_memory host{"host", clock, 16, host_latency, host_log};
-    rxbuf::receive_buffer rx{"rx", 65536, 16};
-    // Connection 0: no posted buffer at first; connection 1: four.
-    allocator::allocator alloc;
-    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     send::send_engine send{"send", ctx};
     store::store_engine store{"store", ctx, {{2048}, false}};
     local::local_engine local;
@@ -79,8 +67,8 @@ public:
     // engine drops a frame it finds no resources for (router.policy = drop).
     local_rig(sc_core::sc_module_name name, std::uint32_t ring0, std::uint32_t credits, bool drop)
         : sc_module(name),
-          alloc("allocator", clock, {{ring0, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, credits,
-                alloc_latency),
+          engine_rig_parts(
+              {params(), {{ring0, 4096}, {4, 4096}, {4, 4096}, {4, 4096}}, credits, alloc_latency}),
           local("local", ctx, params().connections, drop, send) {
         store.fifo_out.bind(port.cmd_in);
         local.fifo_out.bind(port.cmd_in);
@@ -88,7 +76,6 @@ public:
         store.sram_out.bind(sram.write_in);
         local.sram_out.bind(sram.read_in);
         send.host_out.bind(host.write_in);
-        events.add(&log);
         store.on_submitted = [this](std::uint32_t q) { local.submitted(queues.connection_of(q)); };
         local.on_buffer_freed = [this]() { store.buffer_freed(); };
     }

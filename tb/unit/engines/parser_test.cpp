@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "engine_rig.h"
 #include "evr/allocator/allocator.h"
 #include "evr/mem/sram.h"
 #include "evr/parser/parser.h"
@@ -42,23 +43,11 @@ lookup::connection_table table() {
         {{"c0", 0x020000000001, 10, {}, {}}, {"c1", 0x020000000002, 10, {}, {}}}, {}, std::nullopt);
 }
 
-class parser_rig : public sc_core::sc_module {
+class parser_rig : public sc_core::sc_module, public engine_rig_parts {
 public:
-    core::clock_domain clock{freq_mhz};
-    fifo_queues queues{params()};
     lookup::connection_table tbl = table();
-    core::frame_pool pool{9216};
-    core::frame_events events;
-    event_log log;
-    core::buffer_headers headers{params().descriptors};
-    spy_backend backend{params()};
-    fifo_target port{"fifo", clock.period(), backend};
-    mem::sram sram{"sram", clock, 65536, 32, 4};
     write_log host_log;
     mem::host_memory host{"host", clock, 16, host_latency, host_log};
-    rxbuf::receive_buffer rx{"rx", 65536, 16};
-    allocator::allocator alloc;
-    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     send::send_engine send{"send", ctx};
     store::store_engine store{"store", ctx, {{2048}, false}};
     parser::parser parse;
@@ -66,9 +55,9 @@ public:
 
     parser_rig(sc_core::sc_module_name name, parser::policy mode, std::uint32_t ring1,
                bool strict = false)
-        : sc_module(name), alloc("allocator", clock, {{8, 4096}, {ring1, 4096}}, 32, alloc_latency),
+        : sc_module(name),
+          engine_rig_parts({params(), {{8, 4096}, {ring1, 4096}}, 32, alloc_latency}),
           parse("parser", ctx, {parse_latency, lookup_latency, mode, strict}, tbl, send, store) {
-        events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         drv.fifo_out.bind(port.cmd_in);
         store.sram_out.bind(sram.write_in);

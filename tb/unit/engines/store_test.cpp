@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include "engine_bench.h"
+#include "engine_rig.h"
 #include "evr/allocator/allocator.h"
 #include "evr/mem/sram.h"
 #include "evr/rxbuf/receive_buffer.h"
@@ -38,30 +39,22 @@ struct submitted {
 };
 
 // One store engine with its own FIFO, SRAM, receive buffer and allocator.
-class store_rig : public sc_core::sc_module {
+class store_rig : public sc_core::sc_module, public engine_rig_parts {
 public:
-    core::clock_domain clock{freq_mhz};
-    fifo_queues queues{small_fifo()};
-    core::frame_pool pool{9216};
-    core::frame_events events;
-    event_log log;
-    core::buffer_headers headers;
-    spy_backend backend{small_fifo()};
-    fifo_target port{"fifo", clock.period(), backend};
-    mem::sram sram{"sram", clock, 16384, sram_bpc, sram_latency};
-    rxbuf::receive_buffer rx{"rx", 65536, 16};
-    allocator::allocator alloc{
-        "allocator", clock, {{8, 4096}, {8, 4096}, {8, 4096}, {8, 4096}}, 4, 2};
-    core::engine_context ctx{clock, pool, headers, events, queues, alloc, rx};
     store::store_engine store;
     driver drv{"driver", clock};
     std::vector<submitted> subs;
     std::uint32_t allocated_news = 0;
 
     store_rig(sc_core::sc_module_name name, bool wait_for_buffer)
-        : sc_module(name), headers(small_fifo().descriptors),
+        : sc_module(name), engine_rig_parts({small_fifo(),
+                                             {{8, 4096}, {8, 4096}, {8, 4096}, {8, 4096}},
+                                             4,
+                                             2,
+                                             16384,
+                                             sram_bpc,
+                                             sram_latency}),
           store("store", ctx, {{256, 2048}, wait_for_buffer}) {
-        events.add(&log);
         store.fifo_out.bind(port.cmd_in);
         store.sram_out.bind(sram.write_in);
         drv.fifo_out.bind(port.cmd_in);
