@@ -7,16 +7,6 @@
 #include "scalars.h"
 
 namespace evr::config::detail {
-namespace {
-
-std::string join_values(const std::vector<std::string>& values) {
-    std::string text;
-    for (std::size_t i = 0; i < values.size(); ++i)
-        text += (i ? ", " : "") + values[i];
-    return text;
-}
-
-} // namespace
 
 const key_info& reader::entry(const std::string& path, value_type type) const {
     const std::string pattern = pattern_of(path);

@@ -65,4 +65,11 @@ std::string format_real(double v) {
     return buf;
 }
 
+std::string join_values(const std::vector<std::string>& values) {
+    std::string text;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        text += (i ? ", " : "") + values[i];
+    return text;
+}
+
 } // namespace evr::config::detail

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace evr::config::detail {
 
@@ -17,5 +18,8 @@ std::optional<double> parse_real(const std::string& text);
 
 // Shortest text that reads back as exactly `v` ("0.9", "250", "1e-12").
 std::string format_real(double v);
+
+// "a, b, c": names or values for a message.
+std::string join_values(const std::vector<std::string>& values);
 
 } // namespace evr::config::detail

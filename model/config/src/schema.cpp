@@ -8,6 +8,7 @@
 #include <map>
 
 #include "evr/config/config.h"
+#include "scalars.h"
 
 namespace evr::config {
 namespace {
@@ -148,9 +149,7 @@ std::vector<key_info> build_schema() {
     for (const arbitrated_port& port : arbitrated_ports()) {
         const std::string key = std::string("arbiter.") + port.name;
         const std::string& what = port_meaning.at(port.name);
-        std::string names;
-        for (const std::string& n : port.requesters)
-            names += (names.empty() ? "" : ", ") + n;
+        const std::string names = detail::join_values(port.requesters);
         choice(key + ".policy", "round_robin", {"round_robin", "priority"},
                what + " arbiter: round_robin = rotating priority in `order`, the requester "
                       "after the last one granted first; priority = fixed, highest first");

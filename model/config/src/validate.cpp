@@ -124,9 +124,7 @@ private:
             const arbiter_config* a = &(m_cfg.arbiter.*port.member);
             const std::string key = std::string("arbiter.") + port.name + ".order";
             const std::vector<std::string>* names = &port.requesters;
-            std::string all;
-            for (const std::string& n : *names)
-                all += (all.empty() ? "" : ", ") + n;
+            const std::string all = join_values(*names);
             std::set<std::string> seen;
             for (std::size_t i = 0; i < a->order.size(); ++i) {
                 const std::string& n = a->order[i];

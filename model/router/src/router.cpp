@@ -233,7 +233,7 @@ void router::watch_completion() {
             };
             // Looked at in grant phases: by then every request of the edge is posted,
             // whichever order the kernel ran the edge's processes in.
-            wait(sc_core::sc_time::from_value(m_clock.period().value() / 2));
+            wait(m_clock.half_period());
             while (engines_busy())
                 wait(m_clock.duration(1));
             m_finished = true;

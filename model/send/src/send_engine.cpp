@@ -37,8 +37,6 @@ void send_engine::request_next(std::uint32_t source) {
 }
 
 void send_engine::run() {
-    // The grant phase, as core::arbitrated_port computes it (an integer half period).
-    const sc_core::sc_time half = sc_core::sc_time::from_value(m_clock.period().value() / 2);
     for (;;) {
         while (!m_arbiter->pending()) {
             m_busy = false;
@@ -46,8 +44,11 @@ void send_engine::run() {
             m_work.wait();
         }
         m_busy = true;
-        // The grant phase of this cycle: every push of this edge is in.
-        wait(half);
+        // A job pushed on this edge competes only at the grant phase, when every push of
+        // the edge is in. When the oldest job is from an earlier cycle, this edge's pushes
+        // cannot win, so it is granted at once (no wait on the per-frame path).
+        if (m_arbiter->earliest() == m_clock.now())
+            wait(m_clock.half_period());
         const core::cycle_t issue = m_clock.now();
         // One intake queue in push order: a stored frame the local engine pushed before
         // the parser's direct frame of its connection is written first (the allocator
@@ -75,7 +76,7 @@ void send_engine::run() {
         host_out->b_transport(m_payload, delay);
         if (m_payload.is_response_error())
             SC_REPORT_FATAL(name(), "host write failed");
-        wait(delay - half);
+        wait(m_clock.duration(issue) + delay - sc_core::sc_time_stamp());
         core::delta_jitter();
         ++m_frames;
 

@@ -33,7 +33,7 @@ enum class grant : std::uint8_t {
     no_credit,    // every shared host-write credit is in use
 };
 
-// Who asks, by arbiter index (the names of config::allocator_requesters()).
+// Who asks, by arbiter index (the requesters "parser", "local" in that order).
 enum class requester : std::uint32_t { parser = 0, local = 1 };
 
 class allocator : public sc_core::sc_module {

@@ -17,6 +17,11 @@ public:
         : m_period(sc_core::sc_time(1e6 / freq_mhz, sc_core::SC_PS)), m_period_ns(1e3 / freq_mhz) {}
 
     const sc_core::sc_time& period() const { return m_period; }
+    // The grant phase's offset from an edge (docs/timing.md, "Arbitration"): an integer
+    // half period, as core::arbitrated_port uses it.
+    sc_core::sc_time half_period() const {
+        return sc_core::sc_time::from_value(m_period.value() / 2);
+    }
     double period_ns() const { return m_period_ns; }
 
     // Current cycle; callers only run on edges, so the division is exact.

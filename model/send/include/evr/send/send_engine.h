@@ -2,9 +2,9 @@
 // completes the receive descriptor. It serves two sources, each in the order its frames
 // were granted: the parser's direct path (bytes read out of the receive buffer) and the
 // local engine (bytes read back from the data store). Between the two, its intake is an
-// arbiter (docs/timing.md, "Arbitration"): whenever the host-write port is free, half a
-// period after the edge, it grants one source by the configured policy among the jobs
-// pushed on that edge or earlier, never by the order the kernel ran the pushers in.
+// arbiter (docs/timing.md, "Arbitration"): whenever the host-write port is free it takes
+// the oldest job, and of two pushed in the same cycle the one the configured policy
+// grants (half a period after that edge), never by the order the kernel ran the pushers.
 #pragma once
 
 #include <array>
